@@ -1,0 +1,1 @@
+"""Relay's HTTP side: the Falcon ASGI app that Granian serves."""

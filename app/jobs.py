@@ -1,0 +1,189 @@
+"""Jobs and events: the contract between the app, the watcher and the browser.
+
+A job is a hash in Redis (or a JSON file in fallback mode); its events are numbered
+1, 2, 3 ... and each is stored once as its finished SSE frame, so replay and live
+delivery write the very same bytes and the app never re-serializes per client.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import orjson
+
+PROJECT_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+DEFAULT_PROJECT = "default"
+
+
+class JobStatus(enum.StrEnum):
+    """A job's lifecycle: pending -> processing -> (waiting_for_answers -> pending ...) -> end."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    WAITING_FOR_ANSWERS = "waiting_for_answers"
+    COMPLETE = "complete"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in FINISHED_STATUSES
+
+
+FINISHED_STATUSES = frozenset({JobStatus.COMPLETE, JobStatus.ERROR, JobStatus.CANCELLED})
+
+
+class EventType(enum.StrEnum):
+    """The ``event:`` field of the SSE stream."""
+
+    STATUS = "status"
+    ACTIVITY = "activity"
+    CHUNK = "chunk"
+    QUESTIONS = "questions"
+    DONE = "done"
+    ERROR = "error"
+
+
+def is_terminal(event_type: str, data: dict[str, Any]) -> bool:
+    """True for the event that ends a job's stream: done, error, or a final status."""
+    if event_type in (EventType.DONE, EventType.ERROR):
+        return True
+    return event_type == EventType.STATUS and data.get("status") in FINISHED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of a job, already rendered as its SSE frame."""
+
+    job_id: str
+    seq: int
+    type: str
+    ts: float
+    frame: bytes
+    terminal: bool
+
+    @classmethod
+    def create(cls, job_id: str, seq: int, type: str, ts: float, payload: dict[str, Any]) -> Event:
+        """Render ``payload`` (plus ``seq`` and ``ts``) into an SSE frame."""
+        data = {"seq": seq, **payload, "ts": ts}
+        body = orjson.dumps(data)
+        frame = b"id: %d\nevent: %s\ndata: %s\n\n" % (seq, type.encode(), body)
+        return cls(job_id, seq, type, ts, frame, is_terminal(type, data))
+
+    def data(self) -> dict[str, Any]:
+        """The decoded JSON ``data`` of the frame."""
+        start = self.frame.index(b"data: ") + 6
+        return orjson.loads(self.frame[start:-2])
+
+    # The pub/sub message is a one-line header then the frame; the header lets the
+    # hub route and de-duplicate without parsing JSON.
+    def to_message(self) -> bytes:
+        flag = b"1" if self.terminal else b"0"
+        return b"%s %d %s %r %s\n%s" % (
+            self.job_id.encode(), self.seq, self.type.encode(), self.ts, flag, self.frame
+        )
+
+    @classmethod
+    def from_message(cls, message: bytes) -> Event:
+        header, frame = message.split(b"\n", 1)
+        job_id, seq, type_, ts, flag = header.split(b" ")
+        return cls(job_id.decode(), int(seq), type_.decode(), float(ts), frame, flag == b"1")
+
+    def to_fields(self) -> dict[str, bytes]:
+        """The event-log stream entry (its id is ``0-<seq>``)."""
+        return {"m": self.to_message()}
+
+    @classmethod
+    def from_fields(cls, fields: dict[bytes, bytes]) -> Event:
+        return cls.from_message(fields[b"m"])
+
+
+@dataclass
+class Job:
+    """A chat job. Stored as a Redis hash of strings (``to_hash``) or a JSON file."""
+
+    id: str
+    message: str
+    project: str = DEFAULT_PROJECT
+    model: str = ""
+    personality: str = ""
+    use_cache: bool = True
+    status: JobStatus = JobStatus.PENDING
+    created_ts: float = 0.0
+    started_ts: float = 0.0
+    finished_ts: float = 0.0
+    watcher: str = ""
+    activity: str = ""
+    result: str = ""
+    error: str = ""
+    cached: bool = False
+    questions: list[Any] = field(default_factory=list)
+    answers: list[Any] = field(default_factory=list)
+    cache_key: str = ""
+    traceparent: str = ""
+    attempt: int = 0
+    last_seq: int = 0
+
+    _JSON_FIELDS = ("questions", "answers")
+    _BOOL_FIELDS = ("use_cache", "cached")
+    _FLOAT_FIELDS = ("created_ts", "started_ts", "finished_ts")
+    _INT_FIELDS = ("attempt", "last_seq")
+
+    def to_hash(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, value in asdict(self).items():
+            if name in self._JSON_FIELDS:
+                out[name] = orjson.dumps(value).decode()
+            elif name in self._BOOL_FIELDS:
+                out[name] = "1" if value else "0"
+            else:
+                out[name] = str(value)
+        return out
+
+    @classmethod
+    def from_hash(cls, raw: dict[Any, Any]) -> Job:
+        values: dict[str, Any] = {}
+        known = cls.__dataclass_fields__
+        for key, value in raw.items():
+            name = key.decode() if isinstance(key, bytes) else key
+            text = value.decode() if isinstance(value, bytes) else value
+            if name not in known:
+                continue
+            if name in cls._JSON_FIELDS:
+                values[name] = orjson.loads(text) if text else []
+            elif name in cls._BOOL_FIELDS:
+                values[name] = text == "1"
+            elif name in cls._FLOAT_FIELDS:
+                values[name] = float(text or 0)
+            elif name in cls._INT_FIELDS:
+                values[name] = int(text or 0)
+            elif name == "status":
+                values[name] = JobStatus(text)
+            else:
+                values[name] = text
+        return cls(**values)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Job:
+        values = orjson.loads(raw)
+        values["status"] = JobStatus(values["status"])
+        return cls(**values)
+
+    def timings(self) -> dict[str, float | None]:
+        """Queue wait and run time in milliseconds, where known."""
+
+        def span(start: float, end: float) -> float | None:
+            return round((end - start) * 1000, 3) if start and end else None
+
+        return {
+            "queue_wait_ms": span(self.created_ts, self.started_ts),
+            "run_ms": span(self.started_ts, self.finished_ts),
+            "total_ms": span(self.created_ts, self.finished_ts),
+        }

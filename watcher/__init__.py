@@ -1,0 +1,1 @@
+"""Relay's worker side: claims jobs, runs the agent backends, emits events."""
