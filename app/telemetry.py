@@ -2,18 +2,50 @@
 
 Every metric Relay exposes is defined here, once. Names carry units; labels are
 low-cardinality (route templates, outcomes, tiers), never job ids.
+
+Multiprocess: when ``PROMETHEUS_MULTIPROC_DIR`` is set *before this module is first
+imported* (the launcher sets it for Granian and empties the folder at start), every
+worker writes its samples to files there and :func:`metrics_exposition` merges them,
+so one scrape of ``/metrics`` covers all Granian workers. Exemplars exist only in
+single-process mode (prometheus-client keeps none in the shared files), i.e. on the
+watcher's endpoint and on a one-worker app without the variable.
+
+Tracing: :func:`setup_tracing` configures OpenTelemetry from the standard ``OTEL_*``
+variables; :data:`tracer` is the one tracer Relay's code starts spans with. The
+trace context travels inside the job as a W3C ``traceparent`` string
+(:func:`inject_traceparent` on submit, :func:`context_from_traceparent` in the watcher).
 """
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+import glob
+import logging
+import os
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from wsgiref.simple_server import WSGIServer
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import AttributeValue
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client.exposition import choose_encoder, start_http_server
+
+log = logging.getLogger(__name__)
 
 # Buckets from 0.5 ms to 10 s: the targets live at 5-20 ms, the seed's at 100-500 ms.
+# fmt: off
 LATENCY_BUCKETS_S = (
     0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075,
     0.1, 0.15, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0,
 )
 DURATION_BUCKETS_S = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
+# fmt: on
 
 # --- watcher side ------------------------------------------------------------------
 TIME_TO_FIRST_TOKEN = Histogram(
@@ -41,7 +73,9 @@ JOB_DURATION = Histogram(
 )
 JOBS_FINISHED = Counter("relay_jobs_total", "Jobs finished, by outcome", ["model", "outcome"])
 BACKEND_RUNS = Counter("relay_backend_runs_total", "Backend rounds started", ["backend"])
-JOBS_RUNNING = Gauge("relay_jobs_running", "Jobs this watcher is running now")
+JOBS_RUNNING = Gauge(
+    "relay_jobs_running", "Jobs this watcher is running now", multiprocess_mode="livesum"
+)
 
 # --- app side ----------------------------------------------------------------------
 CHUNK_DELIVERY = Histogram(
@@ -55,14 +89,216 @@ HTTP_REQUEST_DURATION = Histogram(
     ["route", "method", "status"],
     buckets=LATENCY_BUCKETS_S,
 )
+# Live modes drop the samples of a worker that exited; "mostrecent" makes a value read
+# from Redis by any worker (queue depth, watchers) the one shown, whichever wrote last.
 SSE_CONNECTIONS = Gauge("relay_sse_connections", "SSE streams open", multiprocess_mode="livesum")
 JOBS_SUBMITTED = Counter("relay_jobs_submitted_total", "Jobs accepted, by path", ["path"])
 CACHE_REQUESTS = Counter(
     "relay_cache_requests_total", "Cache lookups by tier and result", ["tier", "result"]
 )
-QUEUE_DEPTH = Gauge("relay_queue_depth", "Jobs waiting in the queue", multiprocess_mode="max")
-WATCHERS_ALIVE = Gauge("relay_watchers_alive", "Watchers with a fresh heartbeat", multiprocess_mode="max")
-FALLBACK_MODE = Gauge(
-    "relay_fallback_mode", "1 when Redis is unreachable and the file queue is used",
-    multiprocess_mode="max",
+QUEUE_DEPTH = Gauge(
+    "relay_queue_depth", "Jobs waiting in the queue", multiprocess_mode="livemostrecent"
 )
+WATCHERS_ALIVE = Gauge(
+    "relay_watchers_alive", "Watchers with a fresh heartbeat", multiprocess_mode="livemostrecent"
+)
+FALLBACK_MODE = Gauge(
+    "relay_fallback_mode",
+    "1 when Redis is unreachable and the file queue is used",
+    multiprocess_mode="livemax",
+)
+
+# --- exposition --------------------------------------------------------------------
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_LIVE_GAUGE_FILE = re.compile(r"gauge_live\w+?_(\d+)\.db$")
+
+
+def multiprocess_dir() -> str | None:
+    """The multiprocess folder when prometheus-client runs in multiprocess mode."""
+    return os.environ.get(MULTIPROC_ENV) or None
+
+
+def metrics_exposition(accept_header: str | None) -> tuple[bytes, str]:
+    """The ``/metrics`` body and its content type, for the scraper's ``Accept`` header.
+
+    OpenMetrics when the scraper accepts it (Prometheus does; exemplars need it),
+    the classic text format otherwise. In multiprocess mode the samples of every
+    worker are merged, after dropping the live gauges of workers that have died.
+    """
+    encoder, content_type = choose_encoder(accept_header or "")
+    directory = multiprocess_dir()
+    if directory is None:
+        return encoder(REGISTRY), content_type
+    mark_dead_processes(directory)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=directory)
+    return encoder(registry), content_type
+
+
+def mark_dead_processes(directory: str) -> list[int]:
+    """Drop the live-gauge files of processes that no longer exist; return their pids.
+
+    Granian restarts a crashed worker without telling the app, so the scrape itself
+    notices (a worker that shuts down cleanly calls :func:`mark_this_process_dead`).
+    """
+    dead: set[int] = set()
+    for path in glob.glob(os.path.join(directory, "gauge_live*_*.db")):
+        match = _LIVE_GAUGE_FILE.search(os.path.basename(path))
+        if match and not _process_alive(pid := int(match.group(1))):
+            dead.add(pid)
+    for pid in dead:
+        multiprocess.mark_process_dead(pid, directory)
+    return sorted(dead)
+
+
+def mark_this_process_dead() -> None:
+    """Forget this process's live gauges (call on a worker's clean shutdown)."""
+    directory = multiprocess_dir()
+    if directory is not None:
+        multiprocess.mark_process_dead(os.getpid(), directory)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_watcher_metrics_server(
+    port: int, addr: str = "127.0.0.1"
+) -> tuple[WSGIServer, threading.Thread]:
+    """Serve the watcher's metrics (``/metrics``, any path) from a daemon thread.
+
+    ``port`` 0 picks a free port (``server.server_port`` tells which). Content is
+    negotiated like the app's, so Prometheus gets OpenMetrics with exemplars.
+    Call ``server.shutdown()`` to stop it.
+    """
+    server, thread = start_http_server(port, addr=addr)
+    log.info("watcher metrics on http://%s:%d/metrics", addr, server.server_port)
+    return server, thread
+
+
+# --- tracing -----------------------------------------------------------------------
+#: The tracer every Relay span is started with (a proxy until setup_tracing runs).
+tracer = trace.get_tracer("relay")
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+_provider: TracerProvider | None = None
+_provider_lock = threading.Lock()
+
+
+def setup_tracing(
+    service_name: str, *, span_processors: Sequence[SpanProcessor] = ()
+) -> TracerProvider | None:
+    """Install the process's TracerProvider, configured by the ``OTEL_*`` variables.
+
+    Spans are always recorded (so trace ids reach exemplars and jobs), but exported
+    only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``
+    is set: OTLP over HTTP behind a BatchSpanProcessor (``OTEL_BSP_*``,
+    ``OTEL_EXPORTER_OTLP_HEADERS`` etc. apply). ``OTEL_SERVICE_NAME`` overrides
+    ``service_name``; ``OTEL_TRACES_SAMPLER`` picks the sampler; ``OTEL_SDK_DISABLED=true``
+    turns tracing off (returns None). Idempotent: later calls only add
+    ``span_processors`` (tests add an in-memory exporter this way).
+    """
+    global _provider
+    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    with _provider_lock:
+        if _provider is None:
+            _provider = _install_provider(service_name)
+        for processor in span_processors:
+            _provider.add_span_processor(processor)
+        return _provider
+
+
+def _install_provider(service_name: str) -> TracerProvider:
+    current = trace.get_tracer_provider()
+    if isinstance(current, TracerProvider):  # someone (a test, an agent) set one: share it
+        return current
+    attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service_name}
+    provider = TracerProvider(resource=Resource.create(attributes))
+    if _otlp_endpoint_configured():
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def _otlp_endpoint_configured() -> bool:
+    if os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+        return False
+    return bool(
+        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+
+
+def inject_traceparent() -> str:
+    """The W3C ``traceparent`` of the current span ("" when there is none): store it in the job."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get("traceparent", "")
+
+
+#: The name the app's code uses for :func:`inject_traceparent`.
+current_traceparent = inject_traceparent
+
+
+def context_from_traceparent(traceparent: str) -> otel_context.Context:
+    """A context whose parent is the span ``traceparent`` names (a fresh root if empty/bad).
+
+    Use it as ``tracer.start_as_current_span("job", context=...)`` in the watcher.
+    """
+    if not traceparent:
+        return otel_context.Context()
+    return _PROPAGATOR.extract({"traceparent": traceparent}, context=otel_context.Context())
+
+
+def current_trace_id() -> str | None:
+    """The current span's trace id as 32 hex digits, when a span is recording."""
+    span = trace.get_current_span()
+    span_context = span.get_span_context()
+    if not span.is_recording() or not span_context.is_valid:
+        return None
+    return trace.format_trace_id(span_context.trace_id)
+
+
+def observe_with_exemplar(histogram_child: Histogram, value: float) -> None:
+    """Observe ``value``, attaching ``{"trace_id": ...}`` as exemplar inside a recording span.
+
+    ``histogram_child`` is a histogram without labels or one ``.labels(...)`` child.
+    """
+    trace_id = current_trace_id()
+    if trace_id is None:
+        histogram_child.observe(value)
+    else:
+        histogram_child.observe(value, exemplar={"trace_id": trace_id})
+
+
+def record_interval_span(
+    name: str,
+    start_s: float,
+    end_s: float,
+    *,
+    context: otel_context.Context | None = None,
+    attributes: Mapping[str, AttributeValue] | None = None,
+) -> None:
+    """Record a finished span after the fact, from unix-second timestamps.
+
+    For intervals nobody was running code in, e.g. the queue wait: the watcher calls
+    ``record_interval_span("queue_wait", job.created_ts, started_ts, context=parent)``.
+    """
+    span = tracer.start_span(
+        name, context=context, start_time=int(start_s * 1e9), attributes=attributes
+    )
+    span.end(end_time=int(max(end_s, start_s) * 1e9))
+
+
+def current_traceparent() -> str:
+    """W3C traceparent of the current span ('' when not tracing); travels in the job."""
+    return ""

@@ -1,0 +1,102 @@
+"""``create_app(settings)``: builds clients, middleware, resources and routes. Wiring only."""
+
+from __future__ import annotations
+
+import logging
+
+import falcon
+import falcon.asgi
+import orjson
+from falcon import media
+
+from app import errors
+from app.chat import ChatService
+from app.connections import make_redis
+from app.emitter import EventEmitter
+from app.fallback import FileChannel, FileJobQueue
+from app.history import HistoryStore
+from app.hub import EventHub
+from app.logs import configure_logging
+from app.queue import JobQueue
+from app.redis_queue import RedisJobQueue
+from app.resources.chat import (
+    ActiveJobResource,
+    ChatAnswersResource,
+    ChatCancelResource,
+    ChatStartResource,
+    ChatStatusResource,
+)
+from app.resources.events import EventStreamResource
+from app.resources.health import HealthResource, ModelsResource, QueueStatusResource
+from app.resources.history import (
+    HistoryClearResource,
+    HistoryDeleteResource,
+    HistoryResource,
+    HistorySaveResource,
+    ProjectsResource,
+)
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Pool size of one app process: the hub's subscription plus a few for requests.
+APP_REDIS_CONNECTIONS = 8
+
+
+class Lifecycle:
+    """Start-up and shut-down of the process-wide clients (Falcon lifespan hooks)."""
+
+    def __init__(self, hub: EventHub, redis: object) -> None:
+        self._hub = hub
+        self._redis = redis
+
+    async def process_startup(self, scope: dict, event: dict) -> None:
+        await self._hub.start()
+        log.info("app started")
+
+    async def process_shutdown(self, scope: dict, event: dict) -> None:
+        await self._hub.stop()
+        await self._redis.aclose()  # type: ignore[attr-defined]
+
+
+def create_app(settings: Settings | None = None) -> falcon.asgi.App:
+    """The Relay ASGI application."""
+    settings = settings or Settings.from_env()
+    configure_logging("app")
+    redis = make_redis(settings.effective_redis_url, APP_REDIS_CONNECTIONS, blocking=True)
+    emitter = EventEmitter(redis, settings.event_log_ttl_s)
+    queue = JobQueue(
+        RedisJobQueue(redis, emitter), FileJobQueue(FileChannel(settings.fallback_dir))
+    )
+    hub = EventHub(redis)
+    history = HistoryStore(redis)
+    chats = ChatService(settings, queue)
+
+    app = falcon.asgi.App(middleware=[Lifecycle(hub, redis)], cors_enable=False)
+    json_handler = media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = json_handler
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler
+    app.set_error_serializer(errors.serialize_error)
+
+    health = HealthResource(settings, queue)
+    app.add_route("/api/health", health)
+    app.add_route("/health", health)
+    app.add_route("/api/queue/status", QueueStatusResource(settings, queue))
+    app.add_route("/api/models", ModelsResource(settings))
+    app.add_route("/api/chat/start", ChatStartResource(settings, chats))
+    status = ChatStatusResource(settings, queue)
+    app.add_route("/api/chat/status", status)
+    app.add_route("/api/chat/status/{job_id}", status)
+    app.add_route("/api/chat/answers", ChatAnswersResource(queue))
+    app.add_route("/api/chat/cancel", ChatCancelResource(queue))
+    app.add_route("/api/active/{project}", ActiveJobResource(queue))
+    app.add_route(
+        "/api/sse/status/{job_id}",
+        EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms),
+    )
+    app.add_route("/api/projects", ProjectsResource(history))
+    app.add_route("/api/history/{project}", HistoryResource(history))
+    app.add_route("/api/history/save", HistorySaveResource(history, settings.max_message_bytes))
+    app.add_route("/api/history/delete", HistoryDeleteResource(history))
+    app.add_route("/api/history/clear", HistoryClearResource(history))
+    return app

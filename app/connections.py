@@ -1,0 +1,34 @@
+"""Redis clients for the app and the watcher (one pool per process)."""
+
+from __future__ import annotations
+
+import redis.asyncio as aioredis
+from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
+
+#: Errors that mean "Redis is not reachable right now" (as opposed to a bad command).
+REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
+    aioredis.ConnectionError,
+    aioredis.TimeoutError,
+    ConnectionError,
+    OSError,
+)
+
+
+def make_redis(url: str, max_connections: int, *, blocking: bool) -> aioredis.Redis:
+    """A client over a bounded pool.
+
+    The app uses a *blocking* pool so that a burst of SSE clients waits for one of a
+    few connections instead of opening one each: its connection count stays O(1).
+    The watcher's pool is not blocking (its BLPOP/XREADGROUP calls park connections).
+    """
+    pool_class = BlockingConnectionPool if blocking else ConnectionPool
+    options = {"timeout": 5} if blocking else {}
+    pool = pool_class.from_url(
+        url,
+        max_connections=max_connections,
+        socket_connect_timeout=1.0,
+        socket_keepalive=True,
+        retry_on_timeout=False,
+        **options,
+    )
+    return aioredis.Redis(connection_pool=pool)

@@ -1,0 +1,189 @@
+"""The file-system channel used while Redis is unreachable.
+
+Layout under ``state/fallback/``::
+
+    queue/<id>.json      accepted, not yet claimed (claimed by an atomic rename)
+    claimed/<id>.json    being run by a watcher
+    jobs/<id>.json       the job's current state (replaced atomically)
+    events/<id>.jsonl    its event log, one JSON object per line
+    cancel/<id>          a cancel request
+
+Every write is atomic (temp file + ``os.replace``), and changes are noticed with
+inotify through ``watchfiles``, never by sleeping in a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from watchfiles import awatch
+
+from app.jobs import Event, EventType, Job, JobStatus
+from app.redis_queue import JobNotFoundError, JobStateError
+
+#: inotify batching window; small, so fallback mode still streams promptly.
+WATCH_STEP_MS = 10
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old or the new file, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class FileChannel:
+    """Paths and primitive operations of the fallback folder (app and watcher)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.queue = root / "queue"
+        self.claimed = root / "claimed"
+        self.jobs = root / "jobs"
+        self.events = root / "events"
+        self.cancels = root / "cancel"
+        for folder in (self.queue, self.claimed, self.jobs, self.events, self.cancels):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def write_job(self, job: Job) -> None:
+        atomic_write(self.jobs / f"{job.id}.json", job.to_json())
+
+    def read_job(self, job_id: str) -> Job:
+        try:
+            return Job.from_json((self.jobs / f"{job_id}.json").read_bytes())
+        except FileNotFoundError:
+            raise JobNotFoundError(job_id) from None
+
+    def claim(self, job_id: str, into: Path | None = None) -> Job | None:
+        """Take a queued job; None when someone else already took it."""
+        target = into or self.claimed / f"{job_id}.json"
+        try:
+            os.rename(self.queue / f"{job_id}.json", target)
+        except FileNotFoundError:
+            return None
+        return Job.from_json(target.read_bytes())
+
+    def queued_ids(self) -> list[str]:
+        """Queued job ids, oldest first."""
+        files = sorted(self.queue.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        return [path.stem for path in files]
+
+    def append_event(self, job_id: str, event: Event, payload: dict[str, Any]) -> None:
+        line = orjson.dumps({"seq": event.seq, "type": event.type, "ts": event.ts, "p": payload})
+        with open(self.events / f"{job_id}.jsonl", "ab") as handle:
+            handle.write(line + b"\n")
+
+    def read_events(self, job_id: str, after_seq: int = 0) -> list[Event]:
+        try:
+            raw = (self.events / f"{job_id}.jsonl").read_bytes()
+        except FileNotFoundError:
+            return []
+        events = []
+        for line in raw.splitlines():
+            if not line.endswith(b"}"):
+                continue  # a line still being written
+            item = orjson.loads(line)
+            if item["seq"] > after_seq:
+                events.append(
+                    Event.create(job_id, item["seq"], item["type"], item["ts"], item["p"])
+                )
+        return events
+
+    def cancel_requested(self, job_id: str) -> bool:
+        return (self.cancels / job_id).exists()
+
+
+class FileJobQueue:
+    """The app's side of the fallback: same operations as :class:`RedisJobQueue`."""
+
+    mode = "file"
+
+    def __init__(self, channel: FileChannel) -> None:
+        self.channel = channel
+
+    async def submit(self, job: Job) -> None:
+        self.channel.write_job(job)
+        atomic_write(self.channel.queue / f"{job.id}.json", job.to_json())
+
+    async def get(self, job_id: str) -> Job:
+        return self.channel.read_job(job_id)
+
+    async def text(self, job_id: str) -> str:
+        return "".join(
+            e.data().get("text", "")
+            for e in self.channel.read_events(job_id)
+            if e.type == EventType.CHUNK
+        )
+
+    async def events_after(self, job_id: str, after_seq: int) -> list[Event]:
+        return self.channel.read_events(job_id, after_seq)
+
+    async def follow(
+        self, job_id: str, after_seq: int, stop: asyncio.Event
+    ) -> AsyncIterator[Event | None]:
+        """Replay then stream a job's events as the watcher appends them.
+
+        Yields ``None`` about once a second while nothing happens (heartbeat time).
+        """
+        last = after_seq
+        for event in self.channel.read_events(job_id, last):
+            last = event.seq
+            yield event
+            if event.terminal:
+                return
+        name = f"{job_id}.jsonl"
+        async for _ in awatch(
+            self.channel.events,
+            watch_filter=lambda _change, path: path.endswith(name),
+            step=WATCH_STEP_MS,
+            debounce=1000,
+            stop_event=stop,
+            yield_on_timeout=True,
+            rust_timeout=1000,
+        ):
+            yield None
+            for event in self.channel.read_events(job_id, last):
+                last = event.seq
+                yield event
+                if event.terminal:
+                    return
+
+    async def cancel(self, job_id: str) -> Job:
+        job = self.channel.read_job(job_id)
+        if job.status.finished:
+            raise JobStateError(f"job already {job.status.value}")
+        (self.channel.cancels / job_id).touch()
+        # Not yet claimed: take it back ourselves and end it here.
+        taken = self.channel.claim(job_id, into=self.channel.cancels / f"{job_id}.json")
+        if taken is not None:
+            seq = len(self.channel.read_events(job_id)) + 1
+            payload = {"status": JobStatus.CANCELLED.value}
+            event = Event.create(job_id, seq, EventType.STATUS, time.time() * 1000, payload)
+            job.status, job.finished_ts = JobStatus.CANCELLED, time.time()
+            self.channel.write_job(job)
+            self.channel.append_event(job_id, event, payload)
+        job.status = JobStatus.CANCELLED
+        return job
+
+    async def answer(self, job_id: str, answers: list[Any]) -> Job:
+        raise JobStateError("answering questions needs Redis; it is unreachable right now")
+
+    async def active(self, project: str) -> Job | None:
+        return None
+
+    async def ping(self) -> bool:
+        return True

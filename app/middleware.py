@@ -1,0 +1,176 @@
+"""Per-request telemetry: the HTTP histogram, the server span and ``Server-Timing``.
+
+Redis time is measured by wrapping calls in :func:`timed_redis`::
+
+    from app.middleware import timed_redis
+
+    with timed_redis():
+        await redis.xadd(...)
+
+Inside a request the durations add up into that request's ``redis;dur=`` entry of the
+``Server-Timing`` header (calls that overlap, e.g. under ``asyncio.gather``, add up
+too: it is Redis time, not wall time). Outside a request it does nothing and costs
+one context-variable read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
+from typing import Any
+
+import falcon.asgi
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.textmap import Getter
+
+from app import telemetry
+from app.settings import Settings
+
+UNMATCHED_ROUTE = "unmatched"
+#: Paths that get metrics but no span: scrapes and health checks would drown real traces.
+UNTRACED_PATHS = frozenset({"/metrics", "/health", "/api/health"})
+
+
+@dataclass
+class RedisTimer:
+    """Redis time accumulated by one request."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+
+#: The current request's Redis accumulator (None outside a request).
+redis_timer: ContextVar[RedisTimer | None] = ContextVar("relay_redis_timer", default=None)
+
+
+@contextmanager
+def timed_redis() -> Iterator[None]:
+    """Add the time spent in the ``with`` block to the current request's Redis time."""
+    timer = redis_timer.get()
+    if timer is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timer.seconds += time.perf_counter() - start
+        timer.calls += 1
+
+
+@dataclass
+class _RequestTelemetry:
+    start: float
+    timer: RedisTimer = field(default_factory=RedisTimer)
+    timer_token: Token[RedisTimer | None] | None = None
+    span: trace.Span | None = None
+    context_token: Token[otel_context.Context] | None = None
+
+
+class _RequestHeaders(Getter[falcon.asgi.Request]):
+    """Lets OpenTelemetry propagators read a Falcon request's headers."""
+
+    def get(self, carrier: falcon.asgi.Request, key: str) -> list[str] | None:
+        value = carrier.get_header(key)
+        return None if value is None else [value]
+
+    def keys(self, carrier: falcon.asgi.Request) -> list[str]:
+        return [name.lower() for name in carrier.headers]
+
+
+_HEADERS = _RequestHeaders()
+
+
+class RequestMetricsMiddleware:
+    """Falcon ASGI middleware timing every request.
+
+    - ``relay_http_request_duration_seconds{route,method,status}`` with the route
+      template (``req.uri_template``, or ``unmatched``), never the raw path;
+    - a server span ``HTTP <METHOD> <route>`` continuing an incoming ``traceparent``;
+    - ``Server-Timing: total;dur=<ms>, redis;dur=<ms>``.
+
+    For SSE responses all three measure the time to headers. At start-up it sets up
+    tracing for ``service_name``; on shutdown it drops this worker's live gauges.
+    """
+
+    def __init__(
+        self, service_name: str = "relay-app", untraced_paths: frozenset[str] = UNTRACED_PATHS
+    ) -> None:
+        self.service_name = service_name
+        self.untraced_paths = untraced_paths
+
+    async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
+        """Configure tracing in this worker (after Granian started it)."""
+        telemetry.setup_tracing(self.service_name)
+
+    async def process_shutdown(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
+        """Drop this worker's live gauges from the multiprocess folder."""
+        telemetry.mark_this_process_dead()
+
+    async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        """Start the clock, the Redis accumulator and the server span."""
+        state = _RequestTelemetry(start=time.perf_counter())
+        state.timer_token = redis_timer.set(state.timer)
+        if req.path not in self.untraced_paths:
+            parent = propagate.extract(req, getter=_HEADERS)
+            state.span = telemetry.tracer.start_span(
+                f"HTTP {req.method}",
+                context=parent,
+                kind=trace.SpanKind.SERVER,
+                attributes={
+                    "http.request.method": req.method,
+                    "url.path": req.path,
+                    "url.scheme": req.scheme,
+                    "user_agent.original": req.user_agent or "",
+                },
+            )
+            state.context_token = otel_context.attach(trace.set_span_in_context(state.span))
+        req.context.telemetry = state
+
+    async def process_response(
+        self,
+        req: falcon.asgi.Request,
+        resp: falcon.asgi.Response,
+        resource: object,
+        req_succeeded: bool,
+    ) -> None:
+        """Record the histogram, set ``Server-Timing`` and end the span."""
+        state: _RequestTelemetry | None = req.context.get("telemetry")
+        if state is None:  # an earlier middleware failed before ours ran
+            return
+        elapsed = time.perf_counter() - state.start
+        route = req.uri_template or UNMATCHED_ROUTE
+        status = resp.status_code
+        resp.append_header(
+            "Server-Timing",
+            f"total;dur={elapsed * 1000:.3f}, redis;dur={state.timer.seconds * 1000:.3f}",
+        )
+        telemetry.observe_with_exemplar(
+            telemetry.HTTP_REQUEST_DURATION.labels(route, req.method, str(status)), elapsed
+        )
+        if state.timer_token is not None:
+            redis_timer.reset(state.timer_token)
+        if state.span is not None:
+            _finish_span(state.span, req.method, route, status, state.timer)
+        if state.context_token is not None:
+            otel_context.detach(state.context_token)
+
+
+def _finish_span(span: trace.Span, method: str, route: str, status: int, timer: RedisTimer) -> None:
+    span.update_name(f"HTTP {method} {route}")
+    span.set_attribute("http.route", route)
+    span.set_attribute("http.response.status_code", status)
+    span.set_attribute("relay.redis.duration_ms", round(timer.seconds * 1000, 3))
+    span.set_attribute("relay.redis.calls", timer.calls)
+    if status >= 500:
+        span.set_status(trace.StatusCode.ERROR)
+    span.end()
+
+
+def telemetry_middleware(settings: Settings | None = None) -> list[RequestMetricsMiddleware]:
+    """The middleware ``create_app`` adds, first in the list so it times everything."""
+    return [RequestMetricsMiddleware()]

@@ -1,0 +1,82 @@
+"""One interface over the two job channels: Redis when reachable, files otherwise.
+
+New jobs go to Redis whenever it answers; when it does not, they go to the
+fallback folder, and the next submission tries Redis again, so the system returns
+to Redis by itself. A job is looked up in Redis first, then in the fallback folder,
+so jobs accepted in either mode stay visible after the mode changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from app import telemetry
+from app.connections import REDIS_DOWN_ERRORS
+from app.fallback import FileJobQueue
+from app.jobs import Job
+from app.redis_queue import JobNotFoundError, RedisJobQueue
+
+log = logging.getLogger(__name__)
+
+Channel = RedisJobQueue | FileJobQueue
+
+
+class JobQueue:
+    """Routes each operation to the channel holding the job."""
+
+    def __init__(self, redis_queue: RedisJobQueue, file_queue: FileJobQueue) -> None:
+        self.redis = redis_queue
+        self.files = file_queue
+        self.mode = "redis"
+
+    def _set_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            log.warning("job channel is now %s", mode)
+        self.mode = mode
+        telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
+
+    async def submit(self, job: Job) -> Channel:
+        """Accept the job on Redis, or on the file channel when Redis is down."""
+        try:
+            await self.redis.submit(job)
+        except REDIS_DOWN_ERRORS:
+            await self.files.submit(job)
+            self._set_mode("file")
+            return self.files
+        self._set_mode("redis")
+        return self.redis
+
+    async def locate(self, job_id: str) -> tuple[Channel, Job]:
+        """The channel that holds ``job_id`` and the job; JobNotFoundError otherwise."""
+        try:
+            return self.redis, await self.redis.get(job_id)
+        except JobNotFoundError:
+            pass
+        except REDIS_DOWN_ERRORS:
+            self._set_mode("file")
+        return self.files, await self.files.get(job_id)
+
+    async def cancel(self, job_id: str) -> Job:
+        channel, _ = await self.locate(job_id)
+        return await channel.cancel(job_id)
+
+    async def answer(self, job_id: str, answers: list[Any]) -> Job:
+        channel, _ = await self.locate(job_id)
+        return await channel.answer(job_id, answers)
+
+    async def active(self, project: str) -> Job | None:
+        try:
+            return await self.redis.active(project)
+        except REDIS_DOWN_ERRORS:
+            self._set_mode("file")
+            return None
+
+    async def redis_reachable(self) -> bool:
+        try:
+            await self.redis.ping()
+        except REDIS_DOWN_ERRORS:
+            self._set_mode("file")
+            return False
+        self._set_mode("redis")
+        return True

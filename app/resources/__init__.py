@@ -1,0 +1,1 @@
+"""Thin Falcon resources: each receives its collaborators in the constructor."""

@@ -1,0 +1,129 @@
+"""The chat endpoints: start, status snapshot, answers, cancel, active job."""
+
+from __future__ import annotations
+
+import falcon
+
+from app import validation
+from app.chat import ChatRequest, ChatService
+from app.errors import conflict, not_found
+from app.jobs import Job
+from app.queue import JobQueue
+from app.redis_queue import JobNotFoundError, JobStateError
+from app.settings import Settings
+
+
+def job_links(job: Job) -> dict[str, str]:
+    return {
+        "job_id": job.id,
+        "status": job.status.value,
+        "stream_url": f"/api/sse/status/{job.id}",
+        "status_url": f"/api/chat/status/{job.id}",
+    }
+
+
+class ChatStartResource:
+    """POST /api/chat/start"""
+
+    def __init__(self, settings: Settings, chats: ChatService) -> None:
+        self._settings = settings
+        self._chats = chats
+
+    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = await validation.read_json(req, self._settings.max_message_bytes)
+        job = await self._chats.start(ChatRequest.parse(body, self._settings))
+        resp.status = falcon.HTTP_202
+        resp.media = job_links(job)
+
+
+class ChatStatusResource:
+    """GET /api/chat/status/{job_id} and POST /api/chat/status {job_id}: a snapshot."""
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        self._settings = settings
+        self._queue = queue
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+        await self._respond(resp, validation.job_id(job_id))
+
+    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = await validation.read_json(req, 4096)
+        await self._respond(resp, validation.job_id(body.get("job_id")))
+
+    async def _respond(self, resp: falcon.Response, job_id: str) -> None:
+        try:
+            channel, job = await self._queue.locate(job_id)
+        except JobNotFoundError:
+            raise not_found(f"no job {job_id}") from None
+        text = job.result if job.status.finished and job.result else await channel.text(job_id)
+        resp.media = {
+            "job_id": job.id,
+            "project": job.project,
+            "model": job.model,
+            "status": job.status.value,
+            "activity": job.activity,
+            "text": text,
+            "result": job.result,
+            "error": job.error,
+            "questions": job.questions,
+            "cached": job.cached,
+            "last_event_id": job.last_seq,
+            "mode": channel.mode,
+            "timings": job.timings(),
+        }
+        resp.set_header("Cache-Control", "no-store")
+
+
+class ChatAnswersResource:
+    """POST /api/chat/answers {job_id, answers}: the waiting job resumes."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self._queue = queue
+
+    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = await validation.read_json(req, 256 * 1024)
+        job_id = validation.job_id(body.get("job_id"))
+        answers = body.get("answers")
+        if not isinstance(answers, list):
+            raise falcon.HTTPBadRequest(
+                title="invalid_answers", description="answers must be a list"
+            )
+        try:
+            job = await self._queue.answer(job_id, answers)
+        except JobNotFoundError:
+            raise not_found(f"no job {job_id}") from None
+        except JobStateError as exc:
+            raise conflict(str(exc)) from None
+        resp.media = {"job_id": job.id, "status": "pending"}
+
+
+class ChatCancelResource:
+    """POST /api/chat/cancel {job_id}: the job ends and its agent is stopped."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self._queue = queue
+
+    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        body = await validation.read_json(req, 4096)
+        job_id = validation.job_id(body.get("job_id"))
+        try:
+            job = await self._queue.cancel(job_id)
+        except JobNotFoundError:
+            raise not_found(f"no job {job_id}") from None
+        except JobStateError as exc:
+            raise conflict(str(exc)) from None
+        resp.media = {"job_id": job.id, "status": job.status.value}
+
+
+class ActiveJobResource:
+    """GET /api/active/{project}: the project's unfinished job, to reattach after reload."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self._queue = queue
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
+        job = await self._queue.active(validation.project(project))
+        if job is None:
+            raise not_found(f"project {project} has no running job")
+        resp.media = job_links(job)
+        resp.set_header("Cache-Control", "no-store")

@@ -1,0 +1,74 @@
+"""Health, queue status and the model list."""
+
+from __future__ import annotations
+
+import falcon
+
+from app import models, telemetry
+from app.connections import REDIS_DOWN_ERRORS
+from app.queue import JobQueue
+from app.redis_queue import live_watchers
+from app.settings import Settings
+
+
+class HealthResource:
+    """GET /api/health and /health: Redis, watchers' heartbeats, mode."""
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        self._settings = settings
+        self._queue = queue
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        redis_ok = await self._queue.redis_reachable()
+        watchers = []
+        if redis_ok:
+            try:
+                watchers = await live_watchers(
+                    self._queue.redis.redis, self._settings.watcher_dead_after_s
+                )
+            except REDIS_DOWN_ERRORS:
+                redis_ok = False
+        telemetry.WATCHERS_ALIVE.set(len(watchers))
+        resp.media = {
+            "status": "ok" if redis_ok and watchers else "degraded",
+            "redis": redis_ok,
+            "mode": "redis" if redis_ok else "file",
+            "watchers": watchers,
+            "fallback_queued": len(self._queue.files.channel.queued_ids()),
+        }
+        resp.set_header("Cache-Control", "no-store")
+
+
+class QueueStatusResource:
+    """GET /api/queue/status: depth, running jobs, watchers alive."""
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        self._settings = settings
+        self._queue = queue
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        try:
+            status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
+            status["mode"] = "redis"
+        except REDIS_DOWN_ERRORS:
+            status = {"queue_depth": None, "running": [], "watchers_alive": None, "mode": "file"}
+        status["fallback_queued"] = len(self._queue.files.channel.queued_ids())
+        telemetry.QUEUE_DEPTH.set(status["queue_depth"] or 0)
+        resp.media = status
+        resp.set_header("Cache-Control", "no-store")
+
+
+class ModelsResource:
+    """GET /api/models: what the browser can offer."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {
+            "models": [
+                {"name": r.name, "backend": r.backend, "prefix": r.is_prefix}
+                for r in models.catalog(self._settings)
+            ],
+            "default": self._settings.default_model,
+        }

@@ -1,0 +1,75 @@
+"""``python -m watcher``: run a watcher until SIGINT/SIGTERM; ``--check`` for health."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import time
+
+import orjson
+
+from app import keys, telemetry
+from app.connections import REDIS_DOWN_ERRORS, make_redis
+from app.logs import configure_logging
+from app.settings import Settings
+from watcher.backends.registry import BackendRegistry
+from watcher.runner import JobRunner
+from watcher.watcher import Watcher, new_watcher_id
+
+#: Connections of one watcher: claim loop, control subscription, heartbeat, and one
+#: per running job (emits, or a BLPOP while waiting for answers).
+WATCHER_REDIS_CONNECTIONS = 256
+
+
+async def serve(settings: Settings) -> None:
+    configure_logging("watcher")
+    telemetry.setup_tracing("relay-watcher")
+    telemetry.start_watcher_metrics_server(settings.watcher_metrics_port)
+    redis = make_redis(settings.effective_redis_url, WATCHER_REDIS_CONNECTIONS, blocking=False)
+    registry = BackendRegistry(settings)
+    watcher_id = new_watcher_id()
+    runner = JobRunner(settings, registry, watcher_id)
+    watcher = Watcher(settings, redis, runner, watcher_id)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, watcher.stop)
+    await registry.warm_up()
+    try:
+        await watcher.run()
+    finally:
+        await registry.aclose()
+        await redis.aclose()
+
+
+async def check(settings: Settings) -> int:
+    """Exit 0 when Redis answers and some watcher's heartbeat is fresh."""
+    redis = make_redis(settings.effective_redis_url, 2, blocking=False)
+    try:
+        beats = await redis.hgetall(keys.WATCHERS_HASH)
+    except REDIS_DOWN_ERRORS as exc:
+        print(f"redis unreachable: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await redis.aclose()
+    now = time.time()
+    fresh = [
+        w for w, b in beats.items() if now - orjson.loads(b)["ts"] < settings.watcher_dead_after_s
+    ]
+    print(f"{len(fresh)} watcher(s) alive")
+    return 0 if fresh else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m watcher", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="health check and exit")
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    if args.check:
+        sys.exit(asyncio.run(check(settings)))
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

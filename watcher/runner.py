@@ -1,0 +1,278 @@
+"""Runs one job: the backend's rounds, every output emitted as an event, then the end.
+
+Reads top to bottom: mark processing -> stream the backend (text through the ask
+filter) -> if it asked questions, wait for answers and run another round -> done.
+Every way out ends the job with exactly one terminal event: ``done``, ``error``, or
+``status: cancelled``. A cancel from the user arrives as asyncio cancellation of
+this task; a watcher shutting down also cancels it, but then the job is left
+unacknowledged so that another watcher reclaims it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from app import telemetry
+from app.emitter import JobFinishedError
+from app.jobs import EventType, Job, JobStatus
+from app.settings import Settings
+from watcher.backends.ask import AskBlockFilter
+from watcher.backends.base import (
+    Activity,
+    Backend,
+    BackendError,
+    BackendRequest,
+    Output,
+    Questions,
+    TextDelta,
+)
+from watcher.backends.registry import BackendRegistry
+from watcher.sinks import JobSink
+
+log = logging.getLogger(__name__)
+
+CompletedHook = Callable[[Job, str], Awaitable[None]]
+
+
+@dataclass
+class _Progress:
+    """What one job has produced so far."""
+
+    started: float
+    parts: list[str] = field(default_factory=list)
+    first_token_at: float = 0.0
+    last_chunk_at: float = 0.0
+
+
+class JobRunner:
+    """Runs jobs on backends and reports through a :class:`JobSink`."""
+
+    def __init__(self, settings: Settings, registry: BackendRegistry, watcher_id: str) -> None:
+        self._settings = settings
+        self._registry = registry
+        self._watcher_id = watcher_id
+        #: Called after a job completed (the response cache stores answers here).
+        self.completed_hooks: list[CompletedHook] = []
+        #: Ids of jobs whose cancellation came from the user (not from shutdown).
+        self.user_cancelled: set[str] = set()
+
+    async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
+        """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation."""
+        model = job.model or self._settings.default_model
+        progress = _Progress(started=time.time())
+        parent = telemetry.context_from_traceparent(job.traceparent)
+        with telemetry.tracer.start_as_current_span("job", context=parent) as span:
+            span.set_attribute("relay.job_id", job.id)
+            span.set_attribute("relay.model", model)
+            outcome = await self._run_guarded(job, model, sink, progress, restarted)
+            span.set_attribute("relay.outcome", outcome)
+        telemetry.JOBS_FINISHED.labels(model, outcome).inc()
+        telemetry.JOB_DURATION.labels(model, outcome).observe(time.time() - progress.started)
+        log.info(
+            "job finished job_id=%s model=%s outcome=%s duration_ms=%.1f",
+            job.id,
+            model,
+            outcome,
+            (time.time() - progress.started) * 1000,
+        )
+        return outcome
+
+    async def _run_guarded(
+        self, job: Job, model: str, sink: JobSink, progress: _Progress, restarted: bool
+    ) -> str:
+        try:
+            result = await self._run_rounds(job, model, sink, progress, restarted)
+        except JobFinishedError:
+            return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
+        except asyncio.CancelledError:
+            if job.id not in self.user_cancelled:
+                raise  # shutdown: leave it unacknowledged for another watcher
+            self.user_cancelled.discard(job.id)
+            await self._end(sink, JobStatus.CANCELLED, EventType.STATUS, {"status": "cancelled"})
+            return "cancelled"
+        except TimeoutError:
+            message = f"the agent took longer than {self._settings.job_timeout_s:g} s"
+            await self._fail(sink, message)
+            return "error"
+        except BackendError as exc:
+            await self._fail(sink, str(exc))
+            return "error"
+        except Exception as exc:
+            log.exception("job crashed job_id=%s", job.id)
+            await self._fail(sink, f"internal error: {type(exc).__name__}: {exc}")
+            return "error"
+        await self._complete(job, sink, progress, result)
+        return "complete"
+
+    async def _run_rounds(
+        self, job: Job, model: str, sink: JobSink, progress: _Progress, restarted: bool
+    ) -> str:
+        now = time.time()
+        payload: dict[str, Any] = {"status": JobStatus.PROCESSING.value}
+        if restarted:
+            payload.update(reset=True, attempt=job.attempt + 1)
+        await sink.emit(
+            EventType.STATUS,
+            payload,
+            fields={
+                "status": JobStatus.PROCESSING.value,
+                "started_ts": repr(now),
+                "watcher": self._watcher_id,
+                "attempt": str(job.attempt + (1 if restarted else 0)),
+            },
+            reset_text=restarted,
+        )
+        telemetry.QUEUE_WAIT.observe(max(now - job.created_ts, 0))
+        backend = self._registry.backend_for(model)
+        history = await sink.history(job.project)
+        answers: tuple[Any, ...] = ()
+        questions: tuple[str, ...] = ()
+        while True:
+            request = BackendRequest(
+                job_id=job.id,
+                prompt=job.message,
+                project=job.project,
+                model=model,
+                personality=job.personality,
+                history=history,
+                answers=answers,
+                questions=questions,
+            )
+            asked = await self._round(job, backend, request, sink, progress)
+            if asked is None:
+                return "".join(progress.parts)
+            questions = asked.questions
+            answers = tuple(await self._ask(sink, asked))
+
+    async def _round(
+        self,
+        job: Job,
+        backend: Backend,
+        request: BackendRequest,
+        sink: JobSink,
+        progress: _Progress,
+    ) -> Questions | None:
+        """One backend run; the questions it asked, if any."""
+        telemetry.BACKEND_RUNS.labels(backend.name).inc()
+        ask_filter = AskBlockFilter()
+        asked: Questions | None = None
+        with telemetry.tracer.start_as_current_span("backend") as span:
+            span.set_attribute("relay.backend", backend.name)
+            async with asyncio.timeout(self._settings.job_timeout_s):
+                stream = backend.stream(request)
+                try:
+                    async for output in stream:
+                        items = (
+                            ask_filter.feed(output.text)
+                            if isinstance(output, TextDelta)
+                            else [output]
+                        )
+                        for item in items:
+                            asked = await self._emit(job, item, sink, progress) or asked
+                finally:
+                    with contextlib.suppress(Exception):
+                        await stream.aclose()  # type: ignore[attr-defined]
+            for item in ask_filter.flush():
+                asked = await self._emit(job, item, sink, progress) or asked
+        return asked
+
+    async def _emit(
+        self, job: Job, output: Output, sink: JobSink, progress: _Progress
+    ) -> Questions | None:
+        if isinstance(output, TextDelta):
+            if not output.text:
+                return None
+            now = time.time()
+            model = job.model or self._settings.default_model
+            if not progress.first_token_at:
+                progress.first_token_at = now
+                telemetry.TIME_TO_FIRST_TOKEN.labels(model).observe(max(now - job.created_ts, 0))
+                with telemetry.tracer.start_as_current_span("first_token"):
+                    pass
+            else:
+                telemetry.CHUNK_GAP.labels(model).observe(now - progress.last_chunk_at)
+            progress.last_chunk_at = now
+            progress.parts.append(output.text)
+            await sink.emit(EventType.CHUNK, {"text": output.text}, text=output.text)
+        elif isinstance(output, Activity):
+            await sink.emit(
+                EventType.ACTIVITY, {"text": output.text}, fields={"activity": output.text}
+            )
+        elif isinstance(output, Questions):
+            return output
+        return None
+
+    async def _ask(self, sink: JobSink, asked: Questions) -> list[Any]:
+        """Publish the questions and wait for the user's answers."""
+        questions = list(asked.questions)
+        await sink.emit(
+            EventType.QUESTIONS,
+            {"questions": questions},
+            fields={
+                "status": JobStatus.WAITING_FOR_ANSWERS.value,
+                "questions": orjson.dumps(questions).decode(),
+            },
+        )
+        answers = await sink.wait_answers(self._settings.answers_timeout_s)
+        if answers is None:
+            raise BackendError("no answers arrived for the agent's questions")
+        await sink.emit(
+            EventType.STATUS,
+            {"status": JobStatus.PROCESSING.value, "answered": True},
+            fields={
+                "status": JobStatus.PROCESSING.value,
+                "answers": orjson.dumps(answers).decode(),
+            },
+        )
+        return answers
+
+    async def _complete(self, job: Job, sink: JobSink, progress: _Progress, result: str) -> None:
+        end = time.time()
+        timings = {
+            "queue_wait_ms": _ms(job.created_ts, progress.started),
+            "time_to_first_token_ms": _ms(job.created_ts, progress.first_token_at),
+            "run_ms": _ms(progress.started, end),
+            "total_ms": _ms(job.created_ts, end),
+        }
+        await sink.finish(
+            JobStatus.COMPLETE,
+            EventType.DONE,
+            {"result": result, "cached": False, "timings": timings},
+            fields={"result": result},
+        )
+        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
+        with contextlib.suppress(Exception):
+            await sink.save_history(job.project, entry)
+        for hook in self.completed_hooks:
+            try:
+                await hook(job, result)
+            except Exception:
+                log.exception("completed hook failed job_id=%s", job.id)
+
+    async def _fail(self, sink: JobSink, message: str) -> None:
+        await self._end(
+            sink, JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+        )
+
+    async def _end(
+        self,
+        sink: JobSink,
+        status: JobStatus,
+        event_type: EventType,
+        payload: dict[str, Any],
+        fields: dict[str, str] | None = None,
+    ) -> None:
+        with contextlib.suppress(JobFinishedError):
+            await sink.finish(status, event_type, payload, fields)
+
+
+def _ms(start: float, end: float) -> float | None:
+    return round((end - start) * 1000, 3) if start and end else None

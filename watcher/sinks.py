@@ -1,0 +1,146 @@
+"""Where a running job's events go: Redis (normally) or the fallback folder.
+
+The runner talks to one :class:`JobSink` and does not know which channel it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Protocol
+
+import orjson
+import redis.asyncio as aioredis
+
+from app import keys
+from app.connections import REDIS_DOWN_ERRORS
+from app.emitter import EventEmitter, JobFinishedError
+from app.fallback import FileChannel
+from app.history import HistoryStore
+from app.jobs import Event, EventType, Job, JobStatus, is_terminal
+from watcher.backends.base import Exchange
+
+log = logging.getLogger(__name__)
+
+#: Earlier exchanges handed to a backend as context.
+HISTORY_FOR_CONTEXT = 20
+
+
+class JobSink(Protocol):
+    """The runner's view of a job's storage."""
+
+    mode: str
+
+    async def emit(
+        self,
+        event_type: EventType,
+        payload: dict[str, Any],
+        *,
+        text: str = "",
+        fields: dict[str, str] | None = None,
+        reset_text: bool = False,
+    ) -> int: ...
+
+    async def finish(
+        self,
+        status: JobStatus,
+        event_type: EventType,
+        payload: dict[str, Any],
+        fields: dict[str, str] | None = None,
+    ) -> int: ...
+
+    async def wait_answers(self, timeout_s: float) -> list[Any] | None: ...
+
+    async def history(self, project: str) -> tuple[Exchange, ...]: ...
+
+    async def save_history(self, project: str, entry: dict[str, Any]) -> None: ...
+
+
+def _now_ms() -> float:
+    return time.time() * 1000
+
+
+class RedisSink:
+    """Events through the Lua emitter; answers from the job's answers list."""
+
+    mode = "redis"
+
+    def __init__(self, redis: aioredis.Redis, emitter: EventEmitter, job: Job) -> None:
+        self._redis = redis
+        self._emitter = emitter
+        self._job = job
+        self._history = HistoryStore(redis)
+
+    async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
+        return await self._emitter.emit(
+            self._job.id,
+            event_type,
+            payload,
+            _now_ms(),
+            text=text,
+            fields=fields,
+            reset_text=reset_text,
+        )
+
+    async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
+        return await self._emitter.finish(
+            self._job.id, status, event_type, payload, _now_ms(), fields
+        )
+
+    async def wait_answers(self, timeout_s: float) -> list[Any] | None:
+        popped = await self._redis.blpop([keys.job_answers(self._job.id)], timeout=timeout_s)
+        return None if popped is None else orjson.loads(popped[1])
+
+    async def history(self, project: str) -> tuple[Exchange, ...]:
+        entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+
+    async def save_history(self, project: str, entry: dict[str, Any]) -> None:
+        await self._history.append(project, entry)
+
+
+class FileSink:
+    """Events appended to the fallback folder; the job file replaced atomically."""
+
+    mode = "file"
+
+    def __init__(self, channel: FileChannel, job: Job, redis: aioredis.Redis) -> None:
+        self._channel = channel
+        self._job = job
+        self._seq = len(channel.read_events(job.id))
+        self._history = HistoryStore(redis)
+
+    async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
+        if self._job.status.finished:
+            raise JobFinishedError(self._job.id)
+        self._seq += 1
+        event = Event.create(self._job.id, self._seq, event_type, _now_ms(), payload)
+        self._channel.append_event(self._job.id, event, payload)
+        if fields or is_terminal(event_type, payload):
+            self._apply(fields or {})
+        return self._seq
+
+    async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
+        all_fields = {"status": status.value, "finished_ts": repr(time.time()), **(fields or {})}
+        return await self.emit(event_type, payload, fields=all_fields)
+
+    def _apply(self, fields: dict[str, str]) -> None:
+        decoded = Job.from_hash({**self._job.to_hash(), **fields, "last_seq": str(self._seq)})
+        self._job.__dict__.update(decoded.__dict__)
+        self._channel.write_job(self._job)
+
+    async def wait_answers(self, timeout_s: float) -> list[Any] | None:
+        return None  # questions need Redis; the job ends with an error instead
+
+    async def history(self, project: str) -> tuple[Exchange, ...]:
+        try:
+            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+        except REDIS_DOWN_ERRORS:
+            return ()
+        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+
+    async def save_history(self, project: str, entry: dict[str, Any]) -> None:
+        try:
+            await self._history.append(project, entry)
+        except REDIS_DOWN_ERRORS:
+            log.warning("history of %s not saved: Redis unreachable", project)

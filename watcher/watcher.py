@@ -1,0 +1,296 @@
+"""The watcher process: claim loop, concurrency, heartbeat, control, drain on shutdown.
+
+Jobs come from the Redis jobs stream (consumer group) and, whenever files appear
+there, from the fallback folder. Each claimed job waits for its project's turn (the
+head of the project's order list), then runs under a semaphore that caps how many
+jobs this watcher runs at once. A job is acknowledged only when it ended; a job
+interrupted by shutdown or a crash is reclaimed by another watcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Coroutine
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+
+from app import keys, telemetry
+from app.connections import REDIS_DOWN_ERRORS
+from app.emitter import EventEmitter
+from app.jobs import Job, JobStatus
+from app.redis_queue import JobNotFoundError, RedisJobQueue
+from app.settings import Settings
+from watcher import recovery
+from watcher.file_channel import FileChannelLoop
+from watcher.runner import JobRunner
+from watcher.sinks import RedisSink
+
+log = logging.getLogger(__name__)
+
+#: How long XREADGROUP blocks before the loop checks for shutdown.
+CLAIM_BLOCK_MS = 1000
+#: How long a stopping watcher lets running jobs finish before handing them back.
+DRAIN_TIMEOUT_S = 5.0
+
+
+def new_watcher_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{os.urandom(3).hex()}"
+
+
+class Watcher:
+    """Claims and runs jobs until told to stop."""
+
+    def __init__(
+        self, settings: Settings, redis: aioredis.Redis, runner: JobRunner, watcher_id: str
+    ) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.runner = runner
+        self.id = watcher_id
+        self.emitter = EventEmitter(redis, settings.event_log_ttl_s)
+        self.queue = RedisJobQueue(redis, self.emitter)
+        self.slots = asyncio.Semaphore(settings.watcher_concurrency)
+        self.files = FileChannelLoop(settings, runner, self.slots, redis)
+        self._held: dict[str, str] = {}  # stream entry id -> job id
+        self._running: dict[str, asyncio.Task[Any]] = {}  # job id -> task
+        self._turns: dict[str, asyncio.Event] = {}  # project -> "the head changed"
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = asyncio.Event()
+
+    # --- lifecycle ------------------------------------------------------------------
+    async def run(self) -> None:
+        """Serve until :meth:`stop`; then drain and return."""
+        log.info("watcher started id=%s concurrency=%d", self.id, self.settings.watcher_concurrency)
+        loops = [
+            self._spawn(self._claim_loop()),
+            self._spawn(self._heartbeat_loop()),
+            self._spawn(self._control_loop()),
+            self._spawn(self._recovery_loop()),
+            self._spawn(self.files.run(self._stopping)),
+        ]
+        await self._stopping.wait()
+        for loop in loops:
+            loop.cancel()
+        await self._drain()
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):
+            await self.redis.hdel(keys.WATCHERS_HASH, self.id)
+        log.info("watcher stopped id=%s", self.id)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _drain(self) -> None:
+        jobs = [t for t in self._tasks if not t.done()]
+        if jobs:
+            log.info("draining running=%d timeout_s=%.0f", len(self._running), DRAIN_TIMEOUT_S)
+            _, pending = await asyncio.wait(jobs, timeout=DRAIN_TIMEOUT_S)
+            for task in pending:
+                task.cancel()  # not acknowledged: another watcher reclaims these jobs
+            if pending:
+                await asyncio.wait(pending, timeout=DRAIN_TIMEOUT_S)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # --- claiming -----------------------------------------------------------------
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(
+                keys.JOBS_STREAM, keys.WATCHER_GROUP, id="0", mkstream=True
+            )
+        except aioredis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def _claim_loop(self) -> None:
+        backoff_s = 0.05
+        group_ready = False
+        while not self._stopping.is_set():
+            await self.slots.acquire()
+            handed_over = False
+            try:
+                if not group_ready:
+                    await self.ensure_group()
+                    group_ready = True
+                reply = await self.redis.xreadgroup(
+                    keys.WATCHER_GROUP,
+                    self.id,
+                    {keys.JOBS_STREAM: ">"},
+                    count=1,
+                    block=CLAIM_BLOCK_MS,
+                )
+                backoff_s = 0.05
+                for _, entries in reply or []:
+                    for entry_id, fields in entries:
+                        self._spawn(
+                            self._handle(entry_id.decode(), fields[b"job_id"].decode(), True)
+                        )
+                        handed_over = True
+            except REDIS_DOWN_ERRORS as exc:
+                group_ready = False
+                log.warning("claim loop: Redis unreachable (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(backoff_s)  # reconnect backoff
+                backoff_s = min(backoff_s * 2, 1.0)
+            except aioredis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                group_ready = False  # Redis restarted without data: recreate the group
+            finally:
+                if not handed_over:
+                    self.slots.release()
+
+    async def _recovery_loop(self) -> None:
+        interval_s = self.settings.claim_idle_ms / 2000
+        while True:
+            await asyncio.sleep(interval_s)  # a periodic sweep, by design (XAUTOCLAIM)
+            try:
+                for entry_id, job_id in await recovery.reclaim_abandoned(
+                    self.redis, self.id, self.settings.claim_idle_ms
+                ):
+                    if entry_id not in self._held:
+                        log.info("reclaimed job_id=%s entry=%s", job_id, entry_id)
+                        self._spawn(self._handle(entry_id, job_id, False, reclaimed=True))
+            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError):
+                continue
+
+    # --- one job --------------------------------------------------------------------
+    async def _handle(
+        self, entry_id: str, job_id: str, have_slot: bool, *, reclaimed: bool = False
+    ) -> None:
+        """Wait for the project's turn, run the job, acknowledge it."""
+        self._held[entry_id] = job_id
+        acknowledged = False
+        try:
+            job = await self._load(job_id)
+            if job is None or job.status.finished:
+                acknowledged = True
+                return
+            if not await self._is_head(job):
+                if have_slot:
+                    self.slots.release()
+                    have_slot = False
+                await self._wait_turn(job)
+            if not have_slot:
+                await self.slots.acquire()
+                have_slot = True
+            job = await self._load(job_id)  # fresh state: it may have been cancelled
+            if job is None or job.status.finished:
+                acknowledged = True
+                return
+            restarted = reclaimed and job.status is not JobStatus.PENDING
+            self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
+            telemetry.JOBS_RUNNING.set(len(self._running))
+            await self.runner.run(
+                job, RedisSink(self.redis, self.emitter, job), restarted=restarted
+            )
+            acknowledged = True
+        finally:
+            self._running.pop(job_id, None)
+            telemetry.JOBS_RUNNING.set(len(self._running))
+            if have_slot:
+                self.slots.release()
+            if acknowledged:
+                with contextlib.suppress(*REDIS_DOWN_ERRORS):
+                    await self._acknowledge(entry_id, job_id)
+            self._held.pop(entry_id, None)
+
+    async def _load(self, job_id: str) -> Job | None:
+        try:
+            return await self.queue.get(job_id)
+        except JobNotFoundError:
+            return None
+
+    async def _acknowledge(self, entry_id: str, job_id: str) -> None:
+        job = await self._load(job_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.xack(keys.JOBS_STREAM, keys.WATCHER_GROUP, entry_id)
+            pipe.xdel(keys.JOBS_STREAM, entry_id)
+            if job is not None:
+                pipe.lrem(keys.project_order(job.project), 1, job_id)
+                pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))
+            await pipe.execute()
+
+    async def _is_head(self, job: Job) -> bool:
+        """True when ``job`` is the oldest unfinished job of its project."""
+        order_key = keys.project_order(job.project)
+        while True:
+            head = await self.redis.lindex(order_key, 0)
+            if head is None or head.decode() == job.id:
+                return True
+            ahead = await self._load(head.decode())
+            if ahead is not None and not ahead.status.finished:
+                return False
+            await self.redis.lrem(order_key, 1, head)  # stale entry of an ended job
+
+    async def _wait_turn(self, job: Job) -> None:
+        turn = self._turns.setdefault(job.project, asyncio.Event())
+        while True:
+            turn.clear()
+            if await self._is_head(job):
+                return
+            current = await self._load(job.id)
+            if current is None or current.status.finished:
+                return  # cancelled while waiting; the caller acknowledges it
+            # Woken by the control channel when a job of the project ends; the
+            # heartbeat-long timeout only covers a notice lost while reconnecting.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.watcher_heartbeat_s):
+                    await turn.wait()
+
+    # --- heartbeat and control -------------------------------------------------------
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            try:
+                await self._beat()
+            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError) as exc:
+                log.debug("heartbeat failed: %s", exc)
+            await asyncio.sleep(self.settings.watcher_heartbeat_s)
+
+    async def _beat(self) -> None:
+        beat = {
+            "ts": time.time(),
+            "running": sorted(self._running),
+            "concurrency": self.settings.watcher_concurrency,
+            "pid": os.getpid(),
+        }
+        await self.redis.hset(keys.WATCHERS_HASH, self.id, orjson.dumps(beat))
+        await recovery.refresh_claims(self.redis, self.id, list(self._held))
+        # A cancel notice can be missed while reconnecting: the job hash is the truth.
+        for job_id in list(self._running):
+            status = await self.redis.hget(keys.job(job_id), "status")
+            if status is None or JobStatus(status.decode()).finished:
+                self.cancel_job(job_id)
+
+    def cancel_job(self, job_id: str) -> None:
+        """Stop a running job at the user's request."""
+        task = self._running.get(job_id)
+        if task is not None and not task.done():
+            self.runner.user_cancelled.add(job_id)
+            task.cancel()
+
+    async def _control_loop(self) -> None:
+        while True:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(keys.CONTROL_CHANNEL)
+                async for message in pubsub.listen():
+                    notice = orjson.loads(message["data"])
+                    if "cancel" in notice:
+                        self.cancel_job(notice["cancel"])
+                    elif "turn" in notice and notice["turn"] in self._turns:
+                        self._turns[notice["turn"]].set()
+            except REDIS_DOWN_ERRORS:
+                await asyncio.sleep(0.2)  # reconnect backoff
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
