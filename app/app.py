@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import falcon
 import falcon.asgi
@@ -10,6 +11,8 @@ import orjson
 from falcon import media
 
 from app import errors
+from app.access import access_middleware
+from app.cache import BoundedMemoryCache, TieredCache, make_redis_tier
 from app.chat import ChatService
 from app.connections import make_redis
 from app.emitter import EventEmitter
@@ -17,6 +20,7 @@ from app.fallback import FileChannel, FileJobQueue
 from app.history import HistoryStore
 from app.hub import EventHub
 from app.logs import configure_logging
+from app.middleware import telemetry_middleware
 from app.queue import JobQueue
 from app.redis_queue import RedisJobQueue
 from app.resources.chat import (
@@ -27,7 +31,12 @@ from app.resources.chat import (
     ChatStatusResource,
 )
 from app.resources.events import EventStreamResource
-from app.resources.health import HealthResource, ModelsResource, QueueStatusResource
+from app.resources.health import (
+    HealthResource,
+    MetricsRefresher,
+    ModelsResource,
+    QueueStatusResource,
+)
 from app.resources.history import (
     HistoryClearResource,
     HistoryDeleteResource,
@@ -35,7 +44,10 @@ from app.resources.history import (
     HistorySaveResource,
     ProjectsResource,
 )
+from app.resources.metrics import MetricsResource
+from app.response_cache import ResponseCache
 from app.settings import Settings
+from app.single_flight import SingleFlight, marker_ttl_s
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +58,10 @@ APP_REDIS_CONNECTIONS = 8
 class Lifecycle:
     """Start-up and shut-down of the process-wide clients (Falcon lifespan hooks)."""
 
-    def __init__(self, hub: EventHub, redis: object) -> None:
+    def __init__(self, hub: EventHub, redis: object, caches: tuple[TieredCache, ...] = ()) -> None:
         self._hub = hub
         self._redis = redis
+        self._caches = caches
 
     async def process_startup(self, scope: dict, event: dict) -> None:
         await self._hub.start()
@@ -56,6 +69,8 @@ class Lifecycle:
 
     async def process_shutdown(self, scope: dict, event: dict) -> None:
         await self._hub.stop()
+        for cache in self._caches:
+            await cache.close()
         await self._redis.aclose()  # type: ignore[attr-defined]
 
 
@@ -63,28 +78,54 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     """The Relay ASGI application."""
     settings = settings or Settings.from_env()
     configure_logging("app")
-    redis = make_redis(settings.effective_redis_url, APP_REDIS_CONNECTIONS, blocking=True)
+    redis = make_redis(
+        settings.effective_redis_url,
+        APP_REDIS_CONNECTIONS,
+        blocking=True,
+        client_name=f"relay-app-{os.getpid()}",
+    )
     emitter = EventEmitter(redis, settings.event_log_ttl_s)
     queue = JobQueue(
         RedisJobQueue(redis, emitter), FileJobQueue(FileChannel(settings.fallback_dir))
     )
     hub = EventHub(redis)
     history = HistoryStore(redis)
-    chats = ChatService(settings, queue)
+    # Caches: answers in L1 + L2 (L2 on aiocache's own tiny pool, named like ours),
+    # finished jobs' snapshots in L1 only.
+    answers = TieredCache(
+        BoundedMemoryCache(settings.cache_l1_max_entries),
+        make_redis_tier(settings.effective_redis_url, f"relay-app-{os.getpid()}"),
+        settings.cache_ttl_s,
+    )
+    snapshots = TieredCache(
+        BoundedMemoryCache(settings.cache_l1_max_entries),
+        None,
+        settings.cache_snapshot_max_age_s,
+        tier_names=("snapshot", "snapshot"),
+    )
+    responses = ResponseCache(redis, answers, settings)
+    flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
+    chats = ChatService(settings, queue, responses, flights)
 
-    app = falcon.asgi.App(middleware=[Lifecycle(hub, redis)], cors_enable=False)
+    middleware = [
+        *telemetry_middleware(settings),  # first: it times everything, 401s included
+        *access_middleware(settings),
+        Lifecycle(hub, redis, (answers,)),
+    ]
+    app = falcon.asgi.App(middleware=middleware, cors_enable=False)
     json_handler = media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.set_error_serializer(errors.serialize_error)
 
-    health = HealthResource(settings, queue)
+    app.add_route("/metrics", MetricsResource(refresh=MetricsRefresher(settings, queue).refresh))
+    health = HealthResource(settings, queue, hub)
     app.add_route("/api/health", health)
     app.add_route("/health", health)
     app.add_route("/api/queue/status", QueueStatusResource(settings, queue))
     app.add_route("/api/models", ModelsResource(settings))
     app.add_route("/api/chat/start", ChatStartResource(settings, chats))
-    status = ChatStatusResource(settings, queue)
+    status = ChatStatusResource(settings, queue, snapshots)
     app.add_route("/api/chat/status", status)
     app.add_route("/api/chat/status/{job_id}", status)
     app.add_route("/api/chat/answers", ChatAnswersResource(queue))
@@ -97,6 +138,8 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     app.add_route("/api/projects", ProjectsResource(history))
     app.add_route("/api/history/{project}", HistoryResource(history))
     app.add_route("/api/history/save", HistorySaveResource(history, settings.max_message_bytes))
-    app.add_route("/api/history/delete", HistoryDeleteResource(history))
-    app.add_route("/api/history/clear", HistoryClearResource(history))
+    app.add_route(
+        "/api/history/delete", HistoryDeleteResource(history, responses.invalidate_project)
+    )
+    app.add_route("/api/history/clear", HistoryClearResource(history, responses.invalidate_project))
     return app

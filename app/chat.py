@@ -1,15 +1,30 @@
-"""Starting a chat: validate, build the job, and hand it to the queue."""
+"""Starting a chat: validate, build the job, then answer it from the cache, join the
+identical job already running, or hand it to the queue."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from app import models, telemetry, validation
+from app.connections import REDIS_DOWN_ERRORS
 from app.errors import bad_request
-from app.jobs import DEFAULT_PROJECT, Job, JobStatus
+from app.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from app.queue import JobQueue
+from app.response_cache import CachedAnswer, ResponseCache, cached_timings
 from app.settings import Settings
+from app.single_flight import SingleFlight
+
+log = logging.getLogger(__name__)
+
+#: Failures of the cache's Redis work that turn a lookup into a miss (the job then
+#: takes the ordinary path, which has its own fallback): never a failed request.
+CACHE_ERRORS: tuple[type[BaseException], ...] = (*REDIS_DOWN_ERRORS, RedisError)
 
 
 @dataclass(frozen=True)
@@ -38,11 +53,19 @@ class ChatRequest:
 
 
 class ChatService:
-    """Turns chat requests into jobs."""
+    """Turns chat requests into jobs: a cached answer, the identical running job, or a new one."""
 
-    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        queue: JobQueue,
+        responses: ResponseCache | None = None,
+        flights: SingleFlight | None = None,
+    ) -> None:
         self._settings = settings
         self._queue = queue
+        self._responses = responses
+        self._flights = flights
 
     def new_job(self, request: ChatRequest) -> Job:
         return Job(
@@ -58,8 +81,66 @@ class ChatService:
         )
 
     async def start(self, request: ChatRequest) -> Job:
-        """Enqueue a job for ``request`` and return it."""
+        """The job answering ``request``: from the cache, joined, or enqueued."""
         job = self.new_job(request)
+        if self._responses is not None and self._responses.applies(job.model, job.use_cache):
+            reused = await self._reuse(self._responses, job)
+            if reused is not None:
+                return reused
         channel = await self._queue.submit(job)
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
+
+    async def _reuse(self, responses: ResponseCache, job: Job) -> Job | None:
+        """A finished job with the cached answer, or the identical job already running.
+
+        None means ``job`` must run (its ``cache_key`` is set, and it holds the
+        single-flight marker when Redis allowed). Redis being unreachable only
+        means a miss: the job then goes to the file fallback like any other.
+        """
+        lookup_started = time.time()
+        try:
+            job.cache_key = await responses.key_for(
+                job.project, job.model, job.personality, job.message
+            )
+        except CACHE_ERRORS:
+            return None
+        answer = await responses.lookup(job.cache_key)
+        if answer is not None:
+            try:
+                hit = await self._store_hit(job, answer, lookup_started)
+            except CACHE_ERRORS as exc:
+                log.debug("cache hit not served job_id=%s: %s", job.id, exc)
+                return None
+            telemetry.JOBS_SUBMITTED.labels("cache").inc()
+            return hit
+        if self._flights is None:
+            return None
+        try:
+            running = await self._flights.join_or_claim(job)
+        except CACHE_ERRORS:
+            return None
+        if running is not None:
+            telemetry.JOBS_SUBMITTED.labels("single_flight").inc()
+        return running
+
+    async def _store_hit(self, job: Job, answer: CachedAnswer, lookup_started: float) -> Job:
+        """Store a finished job replaying ``answer``'s chunks, then ``done`` (cached)."""
+        hit = dataclasses.replace(job, result=answer.result, cached=True)
+        events: list[tuple[EventType, dict[str, Any]]] = [
+            (EventType.CHUNK, {"text": chunk}) for chunk in answer.chunks
+        ]
+        done = {"result": answer.result, "cached": True, "timings": cached_timings(lookup_started)}
+        events.append((EventType.DONE, done))
+        # The exchange joins the conversation as if the agent had answered it.
+        entry = {
+            "user": job.message,
+            "assistant": answer.result,
+            "ts": time.time(),
+            "job_id": job.id,
+        }
+        await self._queue.redis.store_answered(
+            hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
+        )
+        log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
+        return hit

@@ -14,12 +14,15 @@ REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def make_redis(url: str, max_connections: int, *, blocking: bool) -> aioredis.Redis:
+def make_redis(
+    url: str, max_connections: int, *, blocking: bool, client_name: str | None = None
+) -> aioredis.Redis:
     """A client over a bounded pool.
 
     The app uses a *blocking* pool so that a burst of SSE clients waits for one of a
     few connections instead of opening one each: its connection count stays O(1).
     The watcher's pool is not blocking (its BLPOP/XREADGROUP calls park connections).
+    ``client_name`` shows in CLIENT LIST, so each process's connections can be counted.
     """
     pool_class = BlockingConnectionPool if blocking else ConnectionPool
     options = {"timeout": 5} if blocking else {}
@@ -29,6 +32,7 @@ def make_redis(url: str, max_connections: int, *, blocking: bool) -> aioredis.Re
         socket_connect_timeout=1.0,
         socket_keepalive=True,
         retry_on_timeout=False,
+        client_name=client_name,
         **options,
     )
     return aioredis.Redis(connection_pool=pool)

@@ -65,3 +65,8 @@ def cache_namespace() -> str:
 def inflight(cache_key: str) -> str:
     """Single-flight marker: the job currently computing the answer for ``cache_key``."""
     return f"{NAMESPACE}:inflight:{cache_key}"
+
+
+def cache_generation(project: str) -> str:
+    """Counter bumped when a project's history is cleared or edited; part of answer keys."""
+    return f"{NAMESPACE}:{{{project}}}:cache_gen"

@@ -15,7 +15,43 @@ import redis.asyncio as aioredis
 
 from app import keys
 from app.emitter import EventEmitter, JobFinishedError
-from app.jobs import Event, EventType, Job, JobStatus
+from app.history import MAX_EXCHANGES
+from app.jobs import Event, EventType, Job, JobStatus, is_terminal
+
+#: Writes a whole answered job at once (a cache hit): the hash, every event-log entry
+#: and the text, with the retention TTL of a finished job. Refuses an existing job.
+#: ARGV: ttl, text, number of hash field pairs, the pairs, then one message per event.
+_STORE_ANSWERED = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local npairs = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * npairs))
+local seq = 0
+for i = 4 + 2 * npairs, #ARGV do
+  seq = seq + 1
+  redis.call('XADD', KEYS[2], '0-' .. seq, 'm', ARGV[i])
+end
+redis.call('SET', KEYS[3], ARGV[2])
+local ttl = tonumber(ARGV[1])
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
+return seq
+"""
+
+
+def render_message(
+    job_id: str, seq: int, event_type: EventType, payload: dict[str, Any], ts_ms: float
+) -> bytes:
+    """The event-log/pub-sub message of one event, byte for byte as the emitter's script.
+
+    Header ``<job> <seq> <type> <ts> <terminal>``, a newline, then the SSE frame whose
+    data is ``{"seq":N,<payload>,"ts":T}`` (``T`` is ``repr`` of the ms timestamp).
+    """
+    body = orjson.dumps(payload)[1:-1]
+    inner = b"," + body if body else b""
+    ts = repr(ts_ms).encode()
+    kind = event_type.value.encode()
+    frame = b'id: %d\nevent: %s\ndata: {"seq":%d%s,"ts":%s}\n\n' % (seq, kind, seq, inner, ts)
+    flag = b"1" if is_terminal(event_type, payload) else b"0"
+    return b"%s %d %s %s %s\n%s" % (job_id.encode(), seq, kind, ts, flag, frame)
 
 
 class JobNotFoundError(Exception):
@@ -63,6 +99,52 @@ class RedisJobQueue:
             ts,
             fields={"result": payload.get("result", ""), "cached": "1"},
         )
+
+    async def store_answered(
+        self,
+        job: Job,
+        events: list[tuple[EventType, dict[str, Any]]],
+        *,
+        event_log_ttl_s: int,
+        history_entry: dict[str, Any] | None = None,
+    ) -> None:
+        """Store an already answered job (a cache hit) in ONE round trip.
+
+        The batched form of :meth:`store_finished`: the job hash (complete), every
+        event (the last one terminal) as the same frames the emitter writes, the
+        answer text, and optionally the exchange appended to the project's history.
+        Nothing is published: the job id is unknown to any client until this
+        returns, so every reader replays the event log. Raises :class:`JobStateError`
+        if a job with this id already exists.
+        """
+        ts_ms = time.time() * 1000
+        messages = [
+            render_message(job.id, seq, event_type, payload, ts_ms)
+            for seq, (event_type, payload) in enumerate(events, 1)
+        ]
+        text = "".join(p.get("text", "") for t, p in events if t == EventType.CHUNK)
+        job.status = JobStatus.COMPLETE
+        job.started_ts = job.started_ts or job.created_ts
+        job.finished_ts = ts_ms / 1000
+        job.last_seq = len(events)
+        fields = job.to_hash()
+        args: list[str | bytes | int] = [event_log_ttl_s, text, len(fields)]
+        for name, value in fields.items():
+            args.extend((name, value))
+        args.extend(messages)
+        job_keys = (keys.job(job.id), keys.job_events(job.id), keys.job_text(job.id))
+        # Not a MULTI: the job's keys ({job_id} slot) are written atomically by the
+        # script, the history ({project} slot) by plain commands in the same round trip.
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.eval(_STORE_ANSWERED, len(job_keys), *job_keys, *args)
+            if history_entry is not None:
+                history = keys.project_history(job.project)
+                pipe.rpush(history, orjson.dumps(history_entry))
+                pipe.ltrim(history, -MAX_EXCHANGES, -1)
+                pipe.sadd(keys.PROJECTS_SET, job.project)
+            stored, *_ = await pipe.execute()
+        if not stored:
+            raise JobStateError(f"job {job.id} already exists")
 
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))

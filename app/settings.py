@@ -39,6 +39,7 @@ class Settings:
     app_host: str = _setting("127.0.0.1", "Address Granian binds the ASGI app to")
     app_port: int = _setting(8000, "Granian port (also serves /metrics)")
     watcher_metrics_port: int = _setting(9101, "Port of the watcher's /metrics endpoint")
+    watcher_metrics_host: str = _setting("127.0.0.1", "Address of the watcher's /metrics endpoint")
     app_workers: int = _setting(1, "Granian worker processes")
     app_backpressure: int = _setting(
         16384, "Granian backpressure: concurrent connections per worker (each SSE holds one)"
@@ -116,6 +117,9 @@ class Settings:
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")
     cache_bypass_models: str = _setting("", "Comma-separated models whose answers are never cached")
+    cache_snapshot_max_age_s: int = _setting(
+        60, "max-age of a finished job's status snapshot (L1 and the nginx micro-cache)"
+    )
     # --- things tests swap (not read from the environment) ----------------------------
     job_id_factory: Callable[[], str] = field(default=new_job_id, metadata={"internal": True})
     clock: Callable[[], float] = field(default=time.time, metadata={"internal": True})
@@ -163,6 +167,7 @@ class Settings:
 
     @property
     def cache_bypass(self) -> frozenset[str]:
+        """Models whose answers are never looked up nor stored."""
         return _csv(self.cache_bypass_models)
 
     @property

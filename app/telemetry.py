@@ -297,8 +297,3 @@ def record_interval_span(
         name, context=context, start_time=int(start_s * 1e9), attributes=attributes
     )
     span.end(end_time=int(max(end_s, start_s) * 1e9))
-
-
-def current_traceparent() -> str:
-    """W3C traceparent of the current span ('' when not tracing); travels in the job."""
-    return ""

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 import time
 
 import orjson
+import redis.asyncio as aioredis
 
 from app import keys, telemetry
+from app.cache import TieredCache, make_redis_tier
 from app.connections import REDIS_DOWN_ERRORS, make_redis
 from app.logs import configure_logging
+from app.response_cache import ResponseCache
 from app.settings import Settings
+from app.single_flight import SingleFlight, marker_ttl_s
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
 from watcher.watcher import Watcher, new_watcher_id
@@ -23,14 +28,41 @@ from watcher.watcher import Watcher, new_watcher_id
 WATCHER_REDIS_CONNECTIONS = 256
 
 
+def install_cache_hooks(
+    runner: JobRunner, redis: aioredis.Redis, settings: Settings
+) -> TieredCache:
+    """Completed jobs store their answers and end their single flight.
+
+    The answers go to L2 only: the watcher never reads them back. Returns the
+    cache, whose connections are closed at shutdown.
+    """
+    answers = TieredCache(
+        None,
+        make_redis_tier(settings.effective_redis_url, f"relay-watcher-{os.getpid()}"),
+        settings.cache_ttl_s,
+    )
+    runner.completed_hooks.append(ResponseCache(redis, answers, settings).remember_completed)
+    flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
+    runner.completed_hooks.append(flights.release_completed)
+    return answers
+
+
 async def serve(settings: Settings) -> None:
     configure_logging("watcher")
     telemetry.setup_tracing("relay-watcher")
-    telemetry.start_watcher_metrics_server(settings.watcher_metrics_port)
-    redis = make_redis(settings.effective_redis_url, WATCHER_REDIS_CONNECTIONS, blocking=False)
+    telemetry.start_watcher_metrics_server(
+        settings.watcher_metrics_port, settings.watcher_metrics_host
+    )
+    redis = make_redis(
+        settings.effective_redis_url,
+        WATCHER_REDIS_CONNECTIONS,
+        blocking=False,
+        client_name=f"relay-watcher-{os.getpid()}",
+    )
     registry = BackendRegistry(settings)
     watcher_id = new_watcher_id()
     runner = JobRunner(settings, registry, watcher_id)
+    answers = install_cache_hooks(runner, redis, settings)
     watcher = Watcher(settings, redis, runner, watcher_id)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -40,6 +72,7 @@ async def serve(settings: Settings) -> None:
         await watcher.run()
     finally:
         await registry.aclose()
+        await answers.close()
         await redis.aclose()
 
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,12 @@ from watcher.sinks import JobSink
 
 log = logging.getLogger(__name__)
 
-CompletedHook = Callable[[Job, str], Awaitable[None]]
+#: ``hook(job, result, chunks)``: called when a job completed, after its exchange was
+#: saved to the history and before ``done`` is emitted (so a client that reacts to
+#: ``done`` already sees what the hooks stored). ``chunks`` are the chunk texts in
+#: order (``"".join(chunks) == result``); ``job.questions`` is non-empty when the
+#: agent asked questions on the way.
+CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
 
 @dataclass
@@ -74,8 +79,10 @@ class JobRunner:
             span.set_attribute("relay.model", model)
             outcome = await self._run_guarded(job, model, sink, progress, restarted)
             span.set_attribute("relay.outcome", outcome)
+            telemetry.observe_with_exemplar(
+                telemetry.JOB_DURATION.labels(model, outcome), time.time() - progress.started
+            )
         telemetry.JOBS_FINISHED.labels(model, outcome).inc()
-        telemetry.JOB_DURATION.labels(model, outcome).observe(time.time() - progress.started)
         log.info(
             "job finished job_id=%s model=%s outcome=%s duration_ms=%.1f",
             job.id,
@@ -130,7 +137,8 @@ class JobRunner:
             },
             reset_text=restarted,
         )
-        telemetry.QUEUE_WAIT.observe(max(now - job.created_ts, 0))
+        telemetry.observe_with_exemplar(telemetry.QUEUE_WAIT, max(now - job.created_ts, 0))
+        telemetry.record_interval_span("queue_wait", job.created_ts, now)
         backend = self._registry.backend_for(model)
         history = await sink.history(job.project)
         answers: tuple[Any, ...] = ()
@@ -150,6 +158,7 @@ class JobRunner:
             if asked is None:
                 return "".join(progress.parts)
             questions = asked.questions
+            job.questions = list(questions)  # completed hooks see the answer needed answers
             answers = tuple(await self._ask(sink, asked))
 
     async def _round(
@@ -194,11 +203,15 @@ class JobRunner:
             model = job.model or self._settings.default_model
             if not progress.first_token_at:
                 progress.first_token_at = now
-                telemetry.TIME_TO_FIRST_TOKEN.labels(model).observe(max(now - job.created_ts, 0))
+                telemetry.observe_with_exemplar(
+                    telemetry.TIME_TO_FIRST_TOKEN.labels(model), max(now - job.created_ts, 0)
+                )
                 with telemetry.tracer.start_as_current_span("first_token"):
                     pass
             else:
-                telemetry.CHUNK_GAP.labels(model).observe(now - progress.last_chunk_at)
+                telemetry.observe_with_exemplar(
+                    telemetry.CHUNK_GAP.labels(model), now - progress.last_chunk_at
+                )
             progress.last_chunk_at = now
             progress.parts.append(output.text)
             await sink.emit(EventType.CHUNK, {"text": output.text}, text=output.text)
@@ -242,20 +255,22 @@ class JobRunner:
             "run_ms": _ms(progress.started, end),
             "total_ms": _ms(job.created_ts, end),
         }
+        # History and hooks first: a client that asks again as soon as it sees ``done``
+        # must find the exchange in the history and the answer in the cache.
+        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
+        with contextlib.suppress(Exception):
+            await sink.save_history(job.project, entry)
+        for hook in self.completed_hooks:
+            try:
+                await hook(job, result, tuple(progress.parts))
+            except Exception:
+                log.exception("completed hook failed job_id=%s", job.id)
         await sink.finish(
             JobStatus.COMPLETE,
             EventType.DONE,
             {"result": result, "cached": False, "timings": timings},
             fields={"result": result},
         )
-        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
-        with contextlib.suppress(Exception):
-            await sink.save_history(job.project, entry)
-        for hook in self.completed_hooks:
-            try:
-                await hook(job, result)
-            except Exception:
-                log.exception("completed hook failed job_id=%s", job.id)
 
     async def _fail(self, sink: JobSink, message: str) -> None:
         await self._end(

@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 #: Earlier exchanges handed to a backend as context.
 HISTORY_FOR_CONTEXT = 20
+#: Longest single BLPOP while waiting for answers (below redis-py's 5 s socket timeout).
+ANSWER_POLL_S = 3.0
 
 
 class JobSink(Protocol):
@@ -88,8 +90,15 @@ class RedisSink:
         )
 
     async def wait_answers(self, timeout_s: float) -> list[Any] | None:
-        popped = await self._redis.blpop([keys.job_answers(self._job.id)], timeout=timeout_s)
-        return None if popped is None else orjson.loads(popped[1])
+        # Short BLPOPs: each must end well within the client's socket timeout (5 s).
+        deadline = time.monotonic() + timeout_s
+        while (remaining := deadline - time.monotonic()) > 0:
+            popped = await self._redis.blpop(
+                [keys.job_answers(self._job.id)], timeout=min(remaining, ANSWER_POLL_S)
+            )
+            if popped is not None:
+                return orjson.loads(popped[1])
+        return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         entries = await self._history.list(project, HISTORY_FOR_CONTEXT)

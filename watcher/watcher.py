@@ -142,9 +142,10 @@ class Watcher:
                 await asyncio.sleep(backoff_s)  # reconnect backoff
                 backoff_s = min(backoff_s * 2, 1.0)
             except aioredis.ResponseError as exc:
-                if "NOGROUP" not in str(exc):
-                    raise
-                group_ready = False  # Redis restarted without data: recreate the group
+                # NOGROUP / UNBLOCKED: the stream or group vanished (Redis restarted
+                # without data, or was flushed): recreate the group and go on.
+                log.warning("claim loop: %s; recreating the consumer group", exc)
+                group_ready = False
             finally:
                 if not handed_over:
                     self.slots.release()
@@ -205,10 +206,18 @@ class Watcher:
             self._held.pop(entry_id, None)
 
     async def _load(self, job_id: str) -> Job | None:
-        try:
-            return await self.queue.get(job_id)
-        except JobNotFoundError:
-            return None
+        """The job's current state; waits out a Redis outage rather than dropping it."""
+        backoff_s = 0.05
+        while True:
+            try:
+                return await self.queue.get(job_id)
+            except JobNotFoundError:
+                return None
+            except REDIS_DOWN_ERRORS:
+                if self._stopping.is_set():
+                    raise
+                await asyncio.sleep(backoff_s)  # reconnect backoff
+                backoff_s = min(backoff_s * 2, 1.0)
 
     async def _acknowledge(self, entry_id: str, job_id: str) -> None:
         job = await self._load(job_id)

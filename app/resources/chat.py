@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import falcon
+import orjson
 
 from app import validation
+from app.cache import TieredCache
 from app.chat import ChatRequest, ChatService
 from app.errors import conflict, not_found
 from app.jobs import Job
@@ -37,11 +39,20 @@ class ChatStartResource:
 
 
 class ChatStatusResource:
-    """GET /api/chat/status/{job_id} and POST /api/chat/status {job_id}: a snapshot."""
+    """GET /api/chat/status/{job_id} and POST /api/chat/status {job_id}: a snapshot.
 
-    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+    A finished job never changes again: its snapshot is kept in the in-process
+    ``snapshots`` cache and sent as ``public, max-age`` so that nginx micro-caches
+    it too. A running job's snapshot is always fresh (``no-store``).
+    """
+
+    def __init__(
+        self, settings: Settings, queue: JobQueue, snapshots: TieredCache | None = None
+    ) -> None:
         self._settings = settings
         self._queue = queue
+        self._snapshots = snapshots
+        self._finished_cache_control = f"public, max-age={settings.cache_snapshot_max_age_s}"
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         await self._respond(resp, validation.job_id(job_id))
@@ -51,12 +62,17 @@ class ChatStatusResource:
         await self._respond(resp, validation.job_id(body.get("job_id")))
 
     async def _respond(self, resp: falcon.Response, job_id: str) -> None:
+        if self._snapshots is not None:
+            cached = await self._snapshots.get(job_id)
+            if cached is not None:
+                self._send_finished(resp, cached)
+                return
         try:
             channel, job = await self._queue.locate(job_id)
         except JobNotFoundError:
             raise not_found(f"no job {job_id}") from None
         text = job.result if job.status.finished and job.result else await channel.text(job_id)
-        resp.media = {
+        snapshot = {
             "job_id": job.id,
             "project": job.project,
             "model": job.model,
@@ -69,9 +85,24 @@ class ChatStatusResource:
             "cached": job.cached,
             "last_event_id": job.last_seq,
             "mode": channel.mode,
+            "created_ts": job.created_ts,
+            "started_ts": job.started_ts,
+            "finished_ts": job.finished_ts,
             "timings": job.timings(),
         }
-        resp.set_header("Cache-Control", "no-store")
+        if not job.status.finished:
+            resp.media = snapshot
+            resp.set_header("Cache-Control", "no-store")
+            return
+        body = orjson.dumps(snapshot)
+        if self._snapshots is not None:
+            await self._snapshots.set(job_id, body, self._settings.cache_snapshot_max_age_s)
+        self._send_finished(resp, body)
+
+    def _send_finished(self, resp: falcon.Response, body: bytes) -> None:
+        resp.data = body
+        resp.content_type = falcon.MEDIA_JSON
+        resp.set_header("Cache-Control", self._finished_cache_control)
 
 
 class ChatAnswersResource:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import falcon
 
 from app import models, telemetry
 from app.connections import REDIS_DOWN_ERRORS
+from app.hub import EventHub
 from app.queue import JobQueue
 from app.redis_queue import live_watchers
 from app.settings import Settings
@@ -14,9 +17,10 @@ from app.settings import Settings
 class HealthResource:
     """GET /api/health and /health: Redis, watchers' heartbeats, mode."""
 
-    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+    def __init__(self, settings: Settings, queue: JobQueue, hub: EventHub) -> None:
         self._settings = settings
         self._queue = queue
+        self._hub = hub
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         redis_ok = await self._queue.redis_reachable()
@@ -35,6 +39,7 @@ class HealthResource:
             "mode": "redis" if redis_ok else "file",
             "watchers": watchers,
             "fallback_queued": len(self._queue.files.channel.queued_ids()),
+            "process": {"pid": os.getpid(), "sse_streams": self._hub.subscription_count},
         }
         resp.set_header("Cache-Control", "no-store")
 
@@ -72,3 +77,18 @@ class ModelsResource:
             ],
             "default": self._settings.default_model,
         }
+
+
+class MetricsRefresher:
+    """Sets the gauges whose truth lives in Redis just before each /metrics scrape."""
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        self._settings = settings
+        self._queue = queue
+
+    async def refresh(self) -> None:
+        if not await self._queue.redis_reachable():
+            return  # FALLBACK_MODE was just set; the rest is unknowable without Redis
+        status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
+        telemetry.QUEUE_DEPTH.set(status["queue_depth"])
+        telemetry.WATCHERS_ALIVE.set(status["watchers_alive"])

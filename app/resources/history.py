@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Awaitable, Callable
 
 import falcon
 
 from app import validation
 from app.errors import bad_request, not_found
 from app.history import HistoryStore
+
+log = logging.getLogger(__name__)
+
+#: Called with a project whose history was cleared or edited (drops cached answers).
+HistoryChanged = Callable[[str], Awaitable[None]]
+
+
+async def _notify(on_change: HistoryChanged | None, project: str) -> None:
+    if on_change is not None:
+        await on_change(project)
 
 
 class ProjectsResource:
@@ -56,8 +68,9 @@ class HistorySaveResource:
 class HistoryDeleteResource:
     """POST /api/history/delete {project, index}"""
 
-    def __init__(self, history: HistoryStore, on_change: object | None = None) -> None:
+    def __init__(self, history: HistoryStore, on_change: HistoryChanged | None = None) -> None:
         self._history = history
+        self._on_change = on_change
 
     async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = await validation.read_json(req, 4096)
@@ -67,17 +80,20 @@ class HistoryDeleteResource:
             raise bad_request("invalid_index", "index must be an integer")
         if not await self._history.delete(project, index):
             raise not_found(f"project {project} has no exchange {index}")
+        await _notify(self._on_change, project)
         resp.media = {"project": project, "deleted": index}
 
 
 class HistoryClearResource:
     """POST /api/history/clear {project}"""
 
-    def __init__(self, history: HistoryStore) -> None:
+    def __init__(self, history: HistoryStore, on_change: HistoryChanged | None = None) -> None:
         self._history = history
+        self._on_change = on_change
 
     async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = await validation.read_json(req, 4096)
         project = validation.project(body.get("project"))
         await self._history.clear(project)
+        await _notify(self._on_change, project)
         resp.media = {"project": project, "cleared": True}

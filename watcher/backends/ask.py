@@ -55,7 +55,8 @@ class AskBlockFilter:
         data = self._carry + text
         self._carry = ""
         while data:
-            data = self._feed_block(data, outputs) if self._in_block else self._feed_text(data, outputs)
+            step = self._feed_block if self._in_block else self._feed_text
+            data = step(data, outputs)
         return outputs
 
     def flush(self) -> list[Output]:

@@ -43,33 +43,29 @@ class ClaudeBackend:
         """Yield the CLI's text deltas and tool activity; raise BackendError on failure."""
         workdir = project_dir(self.settings.projects_dir, request.project)
         sessions = SessionStore(workdir)
-        stored = sessions.load()
-        argv = self.argv(request, stored)
-        process = await self._spawn(argv, workdir)
+        process = await self._spawn(self.argv(request, sessions.load()), workdir)
         parser = StreamJsonParser()
         lines = LineBuffer()
         deadline = asyncio.get_running_loop().time() + self.settings.job_timeout_s
         try:
             while parser.result is None:
                 chunk = await self._read(process, deadline)
-                if chunk is None:
-                    break
-                for line in lines.feed(chunk):
+                # At the end, an unterminated last line is still a line.
+                for line in lines.feed(chunk) if chunk is not None else [lines.rest()]:
                     for output in parser.feed(line):
                         yield output
-                    if parser.session_id and parser.session_id != stored:
-                        stored = parser.session_id
-                        sessions.save(stored)
+                    if parser.session_id:  # known from the init line on
+                        sessions.remember(parser.session_id)
+                if chunk is None:
+                    break
             await self._conclude(process, parser, sessions)
         finally:
             await _uninterruptible(process.stop(self.settings.claude_kill_grace_s))
 
     def argv(self, request: BackendRequest, session_id: str | None) -> list[str]:
         """The CLI's command line for this round (resuming ``session_id`` if given)."""
-        if session_id:
-            session = ["--resume", session_id]
-        else:
-            session = ["--session-id", str(uuid.uuid4())]
+        fresh = ["--session-id", str(uuid.uuid4())]
+        session = ["--resume", session_id] if session_id else fresh
         prompt = request.prompt
         if request.answers:
             prompt = answers_prompt(request.questions, request.answers)
@@ -133,24 +129,30 @@ class SessionStore:
 
     def __init__(self, workdir: Path) -> None:
         self.path = workdir / SESSION_FILE
+        self._stored: str | None = None
 
     def load(self) -> str | None:
         """The stored session id, or None before the first round."""
         try:
-            return self.path.read_text().strip() or None
+            self._stored = self.path.read_text().strip() or None
         except FileNotFoundError:
-            return None
+            self._stored = None
+        return self._stored
 
-    def save(self, session_id: str) -> None:
-        """Store ``session_id`` atomically (a crash never leaves half a file)."""
+    def remember(self, session_id: str) -> None:
+        """Store ``session_id`` (once the CLI has confirmed it), atomically."""
+        if session_id == self._stored:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(session_id)
-        os.replace(temporary, self.path)
+        os.replace(temporary, self.path)  # a crash never leaves half a file
+        self._stored = session_id
 
     def clear(self) -> None:
         """Forget the session."""
         self.path.unlink(missing_ok=True)
+        self._stored = None
 
 
 def project_dir(projects_dir: Path, project: str) -> Path:

@@ -11,6 +11,7 @@ token.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -55,6 +56,11 @@ class LocalBackend:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="local-model")
         self._llama: Any = None
         self._closed = False
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory."""
+        return self._llama is not None
 
     async def warm_up(self) -> None:
         """Load the model now, so the first message does not wait for it."""
@@ -153,7 +159,5 @@ def _hand_over_quietly(
     hand_over: Callable[[str | _End | BaseException], None], item: str | _End | BaseException
 ) -> None:
     # The event loop may be gone (process shutting down); nobody is listening then.
-    try:
+    with contextlib.suppress(RuntimeError):
         hand_over(item)
-    except RuntimeError:
-        pass

@@ -106,6 +106,7 @@ class OpenAIBackend:
             headers["Authorization"] = f"Bearer {self.settings.openai_api_key}"
         url = route.base_url.rstrip("/") + "/chat/completions"
         delay_s = self.settings.openai_retry_backoff_s
+        failure: Exception | None = None
         for attempt in range(self.settings.openai_connect_retries + 1):
             http_request = self.client.build_request("POST", url, json=body, headers=headers)
             try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import os
 import pty
 import signal
@@ -20,6 +19,7 @@ from pathlib import Path
 
 _READ_SIZE = 65536
 _STDERR_KEPT_BYTES = 8192
+_DRAIN_READS = 64
 
 
 class LineBuffer:
@@ -144,9 +144,7 @@ class PtyProcess:
             data = os.read(self._master_fd, _READ_SIZE)
         except BlockingIOError:
             return
-        except OSError as exc:
-            if exc.errno != errno.EIO:  # EIO: every holder of the slave side has closed it
-                raise
+        except OSError:  # EIO: every holder of the slave side has closed it
             data = b""
         if data:
             self._chunks.put_nowait(data)
@@ -165,15 +163,16 @@ class PtyProcess:
         A grandchild may still hold the PTY open, so EOF alone could never come.
         """
         await self.process.wait()
-        while not self._eof:
+        # Bounded: a grandchild writing without pause must not hold the event loop here.
+        for _ in range(_DRAIN_READS):
             try:
                 data = os.read(self._master_fd, _READ_SIZE)
-            except OSError:
-                data = b""
+            except OSError:  # EAGAIN (nothing left now) or EIO (closed)
+                break
             if not data:
-                self._finish_reading()
-            else:
-                self._chunks.put_nowait(data)
+                break
+            self._chunks.put_nowait(data)
+        self._finish_reading()
 
     async def _collect_stderr(self) -> None:
         assert self.process.stderr is not None

@@ -86,17 +86,18 @@ class StreamJsonParser:
         body = message.get("message") or {}
         # Text already streamed token by token must not appear twice; a CLI without
         # partial messages only sends whole messages, so their text is used then.
-        streamed = body.get("id") in self._streamed_messages
-        from_subagent = message.get("parent_tool_use_id") is not None
+        # A subagent's text (parent_tool_use_id set) is its report to Claude, not the answer.
+        show_text = body.get("id") not in self._streamed_messages and (
+            message.get("parent_tool_use_id") is None
+        )
         outputs: list[Output] = []
         for block in body.get("content") or ():
             if not isinstance(block, dict):
                 continue
             if block.get("type") == "tool_use":
                 outputs.append(Activity(describe_tool(block.get("name"), block.get("input"))))
-            elif block.get("type") == "text" and block.get("text"):
-                if not streamed and not from_subagent:
-                    outputs.append(self._text(body.get("id"), block["text"]))
+            elif block.get("type") == "text" and block.get("text") and show_text:
+                outputs.append(self._text(body.get("id"), block["text"]))
         return outputs
 
 

@@ -16,6 +16,8 @@
   const HEALTH_TIMEOUT_MS = 4000;
   const CANCEL_CONFIRM_MS = 4000;
   const STICK_TO_BOTTOM_PX = 96;
+  const CLAMP_CHARS = 600; // longer messages are shown folded
+  const CLAMP_LINES = 8;
 
   const STATUS_LABELS = {
     pending: "Queued",
@@ -139,6 +141,66 @@
     ui.empty.hidden = ui.messages.children.length > 0;
   }
 
+  // ---------------------------------------------------------- questions --
+
+  /**
+   * A form with one labelled field per question, "Send answers" and "Skip" (which
+   * sends an empty answer to each). `send(answers)` posts them; if it throws, the
+   * error is shown and the form can be sent again.
+   */
+  function questionsForm(questions, idPrefix, send) {
+    const element = (tag, className, text) => {
+      const node = document.createElement(tag);
+      if (className) node.className = className;
+      if (text !== undefined) node.textContent = text;
+      return node;
+    };
+    const form = element("form", "questions-form");
+    const title = questions.length === 1 ? "The agent has a question" : "The agent has questions";
+    form.append(element("p", "questions-title", title));
+    questions.forEach((question, index) => {
+      const row = element("div", "question");
+      const label = element("label", "", String(question));
+      const input = element("textarea", "question-input");
+      input.id = label.htmlFor = `${idPrefix}-${index}`;
+      input.rows = 2;
+      input.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
+      });
+      row.append(label, input);
+      form.append(row);
+    });
+    const submit = element("button", "button primary answer-questions", "Send answers");
+    submit.type = "submit";
+    const skip = element("button", "button skip-questions", "Skip");
+    skip.type = "button";
+    const actions = element("div", "question-actions");
+    actions.append(submit, skip);
+    const error = element("p", "form-error");
+    error.setAttribute("role", "alert");
+    form.append(actions, error);
+
+    const answer = async (answers) => {
+      submit.disabled = skip.disabled = true;
+      error.textContent = "";
+      try {
+        await send(answers);
+      } catch (err) {
+        error.textContent = `Could not send the answers: ${err.message}`;
+        submit.disabled = skip.disabled = false;
+      }
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      answer([...form.querySelectorAll(".question-input")].map((input) => input.value));
+    });
+    skip.addEventListener("click", () => answer(questions.map(() => "")));
+    return form;
+  }
+
   // -------------------------------------------------------- answer view --
 
   /** The DOM of one exchange: the user's message and the answer below it. */
@@ -155,13 +217,33 @@
       this.latencyEl = $(".latency", this.li);
       this.deleteButton = $(".delete-turn", this.li);
       this.copyButton = $(".copy-answer", this.li);
-      $(".user-bubble", this.li).textContent = message;
+      const bubble = $(".user-bubble", this.li);
+      bubble.textContent = message;
+      if (message.length > CLAMP_CHARS || message.split("\n").length > CLAMP_LINES) {
+        this.clamp(bubble);
+      }
       this.message = message;
       this.raw = "";
       this.t0 = null;
       this.renderer = null;
       this.copyButton.addEventListener("click", () => this.copy());
       this.deleteButton.addEventListener("click", () => deleteExchange(this));
+    }
+
+    /** Show a long message folded, with a button to unfold it. */
+    clamp(bubble) {
+      bubble.classList.add("clamped");
+      const toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.className = "link-button bubble-toggle";
+      toggle.textContent = "Show more";
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.addEventListener("click", () => {
+        const folded = bubble.classList.toggle("clamped");
+        toggle.textContent = folded ? "Show more" : "Show less";
+        toggle.setAttribute("aria-expanded", String(!folded));
+      });
+      bubble.after(toggle);
     }
 
     /** A finished exchange from the history: rendered once. */
@@ -258,67 +340,15 @@
 
     questions(list) {
       this.setState("waiting", STATUS_LABELS.waiting_for_answers);
-      const form = document.createElement("form");
-      form.className = "questions-form";
-      const title = document.createElement("p");
-      title.className = "questions-title";
-      title.textContent = list.length === 1 ? "The agent has a question" : "The agent has questions";
-      form.append(title);
-      list.forEach((question, index) => {
-        const id = `q-${this.jobId}-${this.questionRound || 0}-${index}`;
-        const row = document.createElement("div");
-        row.className = "question";
-        const label = document.createElement("label");
-        label.htmlFor = id;
-        label.textContent = String(question);
-        const input = document.createElement("textarea");
-        input.id = id;
-        input.rows = 2;
-        input.className = "question-input";
-        input.addEventListener("keydown", (event) => {
-          if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-            event.preventDefault();
-            form.requestSubmit();
-          }
-        });
-        row.append(label, input);
-        form.append(row);
-      });
-      const actions = document.createElement("div");
-      actions.className = "question-actions";
-      const submit = document.createElement("button");
-      submit.type = "submit";
-      submit.className = "button primary answer-questions";
-      submit.textContent = "Send answers";
-      const skip = document.createElement("button");
-      skip.type = "button";
-      skip.className = "button skip-questions";
-      skip.textContent = "Skip";
-      const error = document.createElement("p");
-      error.className = "form-error";
-      error.setAttribute("role", "alert");
-      actions.append(submit, skip);
-      form.append(actions, error);
-
-      const send = async (answers) => {
-        submit.disabled = skip.disabled = true;
-        error.textContent = "";
-        try {
-          await api("/api/chat/answers", { method: "POST", body: { job_id: this.jobId, answers } });
+      this.questionRound = (this.questionRound || 0) + 1;
+      const form = questionsForm(list, `q-${this.jobId}-${this.questionRound}`, async (answers) => {
+        await api("/api/chat/answers", { method: "POST", body: { job_id: this.jobId, answers } });
+        // The stream may already have moved on (even finished) before this reply.
+        if (form.isConnected && this.article.dataset.state === "waiting") {
           this.hideQuestions();
           this.setState("pending", STATUS_LABELS.pending);
-        } catch (err) {
-          error.textContent = `Could not send the answers: ${err.message}`;
-          submit.disabled = skip.disabled = false;
         }
-      };
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        send([...form.querySelectorAll(".question-input")].map((input) => input.value));
       });
-      skip.addEventListener("click", () => send(list.map(() => "")));
-
-      this.questionRound = (this.questionRound || 0) + 1;
       this.questionsEl.replaceChildren(form);
       this.questionsEl.hidden = false;
       const first = form.querySelector(".question-input");
@@ -327,8 +357,10 @@
     }
 
     hideQuestions() {
+      const hadFocus = this.questionsEl.contains(document.activeElement);
       this.questionsEl.hidden = true;
       this.questionsEl.replaceChildren();
+      if (hadFocus) ui.message.focus();
     }
 
     finish(outcome, detail) {
@@ -364,6 +396,7 @@
     project: DEFAULT_PROJECT,
     projects: new Set(),
     current: null, // { stream: JobStream, view: AnswerView } of the running job shown
+    sending: false, // a start request is on its way (its job is not followed yet)
     selecting: 0, // bumps on every project switch so late answers are dropped
   };
 
@@ -482,6 +515,7 @@
     });
     if (running) items.push(running);
     ui.messages.replaceChildren(...items);
+    ui.clearHistory.hidden = history.length === 0;
     updateEmptyState();
   }
 
@@ -491,11 +525,16 @@
   }
 
   /** After an answer finished, find it in the history so it can be deleted. */
-  async function indexFinished(view, project) {
+  async function indexFinished(view, project, attempts = 3) {
     const history = await fetchHistory(project);
     if (project !== state.project) return;
     const index = history.findIndex((entry) => entry.job_id && entry.job_id === view.jobId);
-    if (index >= 0) view.setIndex(index);
+    if (index >= 0) {
+      view.setIndex(index);
+      ui.clearHistory.hidden = false;
+    }
+    // The watcher saves the exchange just after the answer ends: look again shortly.
+    else if (attempts > 1) setTimeout(() => indexFinished(view, project, attempts - 1), 500);
   }
 
   async function deleteExchange(view) {
@@ -568,8 +607,9 @@
 
   async function send() {
     const message = ui.message.value;
-    if (!message.trim() || isRunning()) return;
+    if (!message.trim() || isRunning() || state.sending) return;
     const t0 = performance.now();
+    state.sending = true;
     showNotice("");
     const view = new AnswerView(message, { source: "live" });
     view.startStreaming(t0);
@@ -594,6 +634,8 @@
       view.activity(`Not sent: ${error.message}`);
       if (!ui.message.value) ui.message.value = message; // let the user retry
       autosize();
+    } finally {
+      state.sending = false;
     }
   }
 
@@ -624,7 +666,7 @@
     } catch {
       return; // 404: nothing running
     }
-    if (token !== state.selecting || !active || !active.job_id) return;
+    if (token !== state.selecting || !active || !active.job_id || state.sending) return;
     if (state.current && state.current.stream.jobId === active.job_id) {
       state.current.stream.resume();
       return;
@@ -637,7 +679,7 @@
     } catch {
       /* the answer still streams without the question */
     }
-    if (token !== state.selecting || isRunning()) return;
+    if (token !== state.selecting || isRunning() || state.sending) return;
     const view = new AnswerView(message, { source: "live" });
     view.startStreaming(null);
     ui.messages.append(view.li);

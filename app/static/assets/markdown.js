@@ -163,6 +163,11 @@
         pos = end + 1;
       }
       this.scanned = pos;
+      // The first character of the line being written is enough to know that the
+      // blank line before it ended the previous block.
+      if (!this.fence && this.previousBlank && pos < source.length && !/\s/.test(source[pos])) {
+        boundary = pos;
+      }
       return boundary;
     }
   }

@@ -1,0 +1,1 @@
+"""The launcher: runs a whole Relay stack in the foreground (``python -m launcher``)."""

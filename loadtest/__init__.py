@@ -1,0 +1,1 @@
+"""Load and performance tooling: the Locust SLO gate and the asyncio benchmark."""

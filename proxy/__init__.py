@@ -1,0 +1,1 @@
+"""nginx for Relay: the configuration template, its renderer and the static build."""

@@ -1,0 +1,381 @@
+"""Metrics end to end: a real stack (2 Granian workers), a real Prometheus scraping it.
+
+After a few echo chats through nginx, every histogram has observations, the app's
+``/metrics`` merges both workers, and every PromQL expression of the Grafana
+dashboard and of the alert rules evaluates, with data, in Prometheus itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+import yaml
+from prometheus_client import Histogram
+from prometheus_client.parser import text_string_to_metric_families
+
+from app import telemetry
+from app.settings import Settings
+from launcher import stack as launcher_stack
+from tests.support.processes import (
+    AppServer,
+    ManagedProcess,
+    NginxServer,
+    RedisServer,
+    WatcherProcess,
+    free_port,
+    http_status,
+    wait_for,
+)
+from tests.support.sse import read_stream
+from tests.support.stack import make_settings, with_redis
+
+ROOT = Path(__file__).resolve().parents[2]
+ALERTS = ROOT / "observability" / "prometheus" / "alerts.yml"
+DASHBOARD = ROOT / "observability" / "grafana" / "dashboards" / "relay.json"
+SCRAPE_INTERVAL = "1s"
+#: "<signal> <comparison> <threshold>": the form every alert in alerts.yml keeps.
+ALERT_FORM = re.compile(r"^(?P<signal>.*\S)\s*(?:>|<|>=|<=|==|!=)\s*[-+0-9.e]+$", re.DOTALL)
+WARM_UP_CHATS = 2
+CHAT_TAIL = "measures the relay end to end"  # echo: one chunk per word
+CHATS = 8
+
+
+class NginxExporter(ManagedProcess):
+    """Debian's prometheus-nginx-exporter reading nginx's loopback stub_status."""
+
+    def __init__(self, status_url: str, log_dir: Path) -> None:
+        self.port = free_port()
+        argv = [
+            launcher_stack.find_binary("prometheus-nginx-exporter"),
+            f"-nginx.scrape-uri={status_url}",
+            f"-web.listen-address=127.0.0.1:{self.port}",
+        ]
+        super().__init__(launcher_stack.Command("nginx-exporter", argv, dict(os.environ)), log_dir)
+
+    def is_ready(self) -> bool:
+        return http_status(f"http://127.0.0.1:{self.port}/metrics") == 200
+
+
+class Prometheus(ManagedProcess):
+    """A real Prometheus (Debian's package) with the given scrape targets and our rules."""
+
+    ready_timeout_s = 60.0
+
+    def __init__(self, targets: dict[str, str], work_dir: Path, log_dir: Path) -> None:
+        self.port = free_port()
+        config = {
+            "global": {"scrape_interval": SCRAPE_INTERVAL, "evaluation_interval": SCRAPE_INTERVAL},
+            "rule_files": [str(ALERTS)],
+            "scrape_configs": [
+                {"job_name": job, "static_configs": [{"targets": [target]}]}
+                for job, target in {**targets, "prometheus": f"127.0.0.1:{self.port}"}.items()
+            ],
+        }
+        config_path = work_dir / "prometheus.yml"
+        config_path.write_text(yaml.safe_dump(config))
+        argv = [
+            launcher_stack.find_binary("prometheus"),
+            f"--config.file={config_path}",
+            f"--storage.tsdb.path={work_dir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--enable-feature=exemplar-storage",
+        ]
+        super().__init__(launcher_stack.Command("prometheus", argv, dict(os.environ)), log_dir)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def is_ready(self) -> bool:
+        return http_status(f"{self.url}/-/ready") == 200
+
+    def api(self, path: str, **params: Any) -> Any:
+        """GET an HTTP API endpoint; its ``data`` (fails on an API error)."""
+        response = httpx.get(f"{self.url}/api/v1/{path}", params=params, timeout=10)
+        body = response.json()
+        assert body["status"] == "success", (path, params, body)
+        return body["data"]
+
+    def query(self, expr: str) -> list[dict[str, Any]]:
+        """An instant query's result vector."""
+        data = self.api("query", query=expr)
+        assert data["resultType"] == "vector", (expr, data)
+        return data["result"]
+
+
+@dataclass
+class MetricsStack:
+    settings: Settings
+    app: AppServer
+    watcher: WatcherProcess
+    nginx: NginxServer
+    prometheus: Prometheus
+
+    @property
+    def watcher_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.watcher_metrics_port}/metrics"
+
+
+@pytest.fixture(scope="module")
+def metrics_stack(
+    tmp_path_factory: pytest.TempPathFactory, logs_dir: Path
+) -> Iterator[MetricsStack]:
+    """A private stack (own Redis: no other watcher takes its jobs) plus Prometheus."""
+    work = tmp_path_factory.mktemp("metrics-e2e")
+    redis = RedisServer(logs_dir, work / "redis")
+    settings = make_settings(work / "state", app_workers=2)
+    with contextlib.ExitStack() as cleanup:
+        redis.start()
+        cleanup.callback(redis.stop)
+        settings = with_redis(settings, redis)
+        parts: list[ManagedProcess] = [
+            app := AppServer(settings, logs_dir),
+            watcher := WatcherProcess(settings, logs_dir),
+            nginx := NginxServer(settings, logs_dir),
+        ]
+        exporter = NginxExporter(nginx.status_url, logs_dir)
+        (work / "prometheus").mkdir()
+        prometheus = Prometheus(
+            {
+                "relay-app": f"127.0.0.1:{settings.app_port}",
+                "relay-watcher": f"127.0.0.1:{settings.watcher_metrics_port}",
+                "nginx": f"127.0.0.1:{exporter.port}",
+            },
+            work / "prometheus",
+            logs_dir,
+        )
+        for part in [*parts, exporter, prometheus]:
+            part.start()
+            cleanup.callback(part.stop)
+        wait_for(
+            lambda: http_status(f"http://127.0.0.1:{settings.watcher_metrics_port}/") == 200,
+            30,
+            "watcher metrics endpoint",
+        )
+        yield MetricsStack(settings, app, watcher, nginx, prometheus)
+
+
+async def run_chats(base_url: str, count: int, tag: str) -> None:
+    """``count`` concurrent echo chats through nginx, each read to its end."""
+
+    async def one(client: httpx.AsyncClient, index: int) -> None:
+        message = f"{tag} chat {index} {CHAT_TAIL}"
+        response = await client.post(
+            "/api/chat/start", json={"message": message, "model": "echo", "cache": False}
+        )
+        assert response.status_code == 202, response.text
+        result = await read_stream(client, response.json()["stream_url"])
+        assert result.events and result.events[-1].type == "done", result.events[-1:]
+
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        await asyncio.gather(*(one(client, i) for i in range(count)))
+        for path in ("/api/queue/status", "/api/health"):  # they refresh gauges
+            assert (await client.get(path)).status_code == 200
+
+
+def scrape_all_targets_up(prometheus: Prometheus) -> bool:
+    targets = prometheus.api("targets")["activeTargets"]
+    return bool(targets) and all(t["health"] == "up" for t in targets)
+
+
+def prometheus_total(prometheus: Prometheus, expr: str) -> float:
+    result = prometheus.query(expr)
+    return float(result[0]["value"][1]) if result else 0.0
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def chatted(metrics_stack: MetricsStack) -> MetricsStack:
+    """The stack after a warm-up wave and a main wave of chats, all scraped by Prometheus.
+
+    The warm-up creates the labelled series, so the main wave shows up as an
+    increase in rate() (a series' first sample is no increase).
+    """
+    prometheus = metrics_stack.prometheus
+    await asyncio.to_thread(wait_for, lambda: scrape_all_targets_up(prometheus), 30, "targets up")
+    ttft_count = "sum(relay_time_to_first_token_seconds_count)"
+    await run_chats(metrics_stack.nginx.url, WARM_UP_CHATS, "warm-up")
+    await asyncio.to_thread(
+        wait_for,
+        lambda: prometheus_total(prometheus, ttft_count) == WARM_UP_CHATS,
+        30,
+        "warm-up chats scraped",
+    )
+    await asyncio.sleep(2)  # a couple more scrapes at the warm-up level
+    await run_chats(metrics_stack.nginx.url, CHATS, "main")
+    total = WARM_UP_CHATS + CHATS
+    delivered = "sum(relay_chunk_delivery_seconds_count)"
+    expected_chunks = total * (3 + len(CHAT_TAIL.split(" ")))
+    await asyncio.to_thread(
+        wait_for,
+        lambda: (
+            prometheus_total(prometheus, ttft_count) == total
+            and prometheus_total(prometheus, delivered) >= expected_chunks
+        ),
+        30,
+        "main chats scraped",
+    )
+    await asyncio.sleep(3)  # rules evaluated and scraped again after the chats
+    return metrics_stack
+
+
+def histogram_counts(exposition: str) -> dict[str, float]:
+    """Sum of ``_count`` per histogram in a text exposition."""
+    counts: dict[str, float] = {}
+    for family in text_string_to_metric_families(exposition):
+        if family.type != "histogram":
+            continue
+        counts[family.name] = sum(s.value for s in family.samples if s.name.endswith("_count"))
+    return counts
+
+
+def sample_value(exposition: str, name: str, labels: dict[str, str]) -> float:
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+def relay_histograms() -> list[str]:
+    return [m._name for m in vars(telemetry).values() if isinstance(m, Histogram)]
+
+
+# --- the endpoints themselves -------------------------------------------------------------
+
+
+def test_every_histogram_has_observations_across_app_and_watcher(chatted: MetricsStack) -> None:
+    app_text = httpx.get(f"{chatted.app.url}/metrics", timeout=10).text
+    watcher_text = httpx.get(chatted.watcher_metrics_url, timeout=10).text
+    app_counts, watcher_counts = histogram_counts(app_text), histogram_counts(watcher_text)
+    total = WARM_UP_CHATS + CHATS
+
+    for name in relay_histograms():
+        assert app_counts.get(name, 0) + watcher_counts.get(name, 0) > 0, name
+    for name in ("relay_chunk_delivery_seconds", "relay_http_request_duration_seconds"):
+        assert app_counts[name] > 0, name
+    assert watcher_counts["relay_time_to_first_token_seconds"] == total
+    assert watcher_counts["relay_queue_wait_seconds"] == total
+    assert watcher_counts["relay_job_duration_seconds"] == total
+    assert watcher_counts["relay_chunk_gap_seconds"] > 0
+    started = {"route": "/api/chat/start", "method": "POST", "status": "202"}
+    assert sample_value(app_text, "relay_http_request_duration_seconds_count", started) == total
+
+
+def test_app_metrics_merge_every_granian_worker(chatted: MetricsStack) -> None:
+    health = {"route": "/api/health", "method": "GET", "status": "200"}
+    name = "relay_http_request_duration_seconds_count"
+
+    def health_count() -> float:
+        return sample_value(httpx.get(f"{chatted.app.url}/metrics", timeout=10).text, name, health)
+
+    before = health_count()
+    pids: set[int] = set()
+    requests = 0
+    while len(pids) < 2 and requests < 300:  # a new connection each time: any worker answers
+        pids.add(httpx.get(f"{chatted.app.url}/api/health", timeout=10).json()["process"]["pid"])
+        requests += 1
+    assert len(pids) == 2, "both Granian workers should have answered"
+    # Whichever worker answers the scrape, it counts the requests both served.
+    assert health_count() == before + requests
+    assert health_count() == before + requests
+
+    folder = launcher_stack.metrics_multiproc_dir(chatted.settings)
+    writers = {p.stem.rsplit("_", 1)[1] for p in folder.glob("histogram_*.db")}
+    assert {str(pid) for pid in pids} <= writers
+
+
+def test_app_metrics_speak_openmetrics_to_prometheus(chatted: MetricsStack) -> None:
+    response = httpx.get(
+        f"{chatted.app.url}/metrics",
+        headers={"Accept": "application/openmetrics-text;version=1.0.0"},
+        timeout=10,
+    )
+    assert response.headers["content-type"].startswith("application/openmetrics-text")
+    assert response.text.endswith("# EOF\n")
+
+
+# --- through Prometheus ---------------------------------------------------------------------
+
+
+def dashboard_targets() -> list[tuple[str, str]]:
+    dashboard = json.loads(DASHBOARD.read_text())
+    return [(panel["title"], t["expr"]) for panel in dashboard["panels"] for t in panel["targets"]]
+
+
+def alert_rules() -> list[dict[str, Any]]:
+    groups = yaml.safe_load(ALERTS.read_text())["groups"]
+    return [rule for group in groups for rule in group["rules"] if "alert" in rule]
+
+
+def test_every_dashboard_expression_returns_data_in_prometheus(chatted: MetricsStack) -> None:
+    empty, not_finite = [], []
+    for title, expr in dashboard_targets():
+        result = chatted.prometheus.query(expr)
+        if not result:
+            empty.append((title, expr))
+        elif expr.startswith("histogram_quantile(") and not any(
+            math.isfinite(float(series["value"][1])) for series in result
+        ):
+            not_finite.append((title, expr, result))
+    assert not empty, f"expressions without data: {empty}"
+    assert not not_finite, f"quantiles without observations: {not_finite}"
+
+
+def test_every_alert_signal_returns_data_and_every_rule_is_healthy(chatted: MetricsStack) -> None:
+    rules = alert_rules()
+    assert len(rules) >= 5
+    for rule in rules:
+        expr = " ".join(rule["expr"].split())
+        match = ALERT_FORM.match(expr)
+        assert match, f"{rule['alert']}: keep the '<signal> > <threshold>' form: {expr}"
+        chatted.prometheus.query(expr)  # the alert itself evaluates (empty: not firing)
+        assert chatted.prometheus.query(match["signal"]), f"{rule['alert']}: no data"
+
+    def evaluated() -> bool:
+        groups = chatted.prometheus.api("rules")["groups"]
+        return all(r["health"] != "unknown" for g in groups for r in g["rules"])
+
+    wait_for(evaluated, 10, "every rule evaluated")
+    groups = chatted.prometheus.api("rules")["groups"]
+    loaded = [r for g in groups for r in g["rules"]]
+    assert len(loaded) == len(rules)
+    assert all(r["health"] == "ok" for r in loaded), [
+        (r["name"], r.get("lastError")) for r in loaded if r["health"] != "ok"
+    ]
+    active = {a["labels"]["alertname"] for a in chatted.prometheus.api("alerts")["alerts"]}
+    # Latency alerts depend on how busy this shared 2-core box is (benchmarks judge
+    # latency); the state alerts must be quiet on a healthy stack.
+    state_alerts = {
+        "RelayWatchersDown",
+        "RelayFallbackMode",
+        "RelayTargetDown",
+        "RelayJobErrorRateHigh",
+        "RelayHTTPServerErrors",
+    }
+    assert active & state_alerts == set(), "a healthy stack has no state alert pending"
+
+
+def test_watcher_latency_exemplars_carry_trace_ids_into_prometheus(chatted: MetricsStack) -> None:
+    now = time.time()
+    data = chatted.prometheus.api(
+        "query_exemplars",
+        query="relay_time_to_first_token_seconds_bucket",
+        start=now - 300,
+        end=now,
+    )
+    exemplars = [e for series in data for e in series["exemplars"]]
+    assert exemplars, "the watcher should observe first-token latency with exemplars"
+    assert all(re.fullmatch(r"[0-9a-f]{32}", e["labels"]["trace_id"]) for e in exemplars)

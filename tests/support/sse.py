@@ -1,0 +1,101 @@
+"""A small Server-Sent Events client for tests (httpx, async), faithful to the wire format."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+
+TERMINAL_STATUSES = {"complete", "error", "cancelled"}
+
+
+@dataclass
+class SSEEvent:
+    """One event as received: id, type, decoded data, and when it arrived (ms)."""
+
+    id: int
+    type: str
+    data: dict[str, Any]
+    received_ms: float
+
+    @property
+    def terminal(self) -> bool:
+        if self.type in ("done", "error"):
+            return True
+        return self.type == "status" and self.data.get("status") in TERMINAL_STATUSES
+
+
+@dataclass
+class SSEResult:
+    """Everything one connection received."""
+
+    status_code: int
+    headers: httpx.Headers
+    events: list[SSEEvent] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    retry_ms: int | None = None
+
+    @property
+    def chunks(self) -> list[str]:
+        return [e.data["text"] for e in self.events if e.type == "chunk"]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    @property
+    def ended(self) -> bool:
+        return bool(self.events) and self.events[-1].terminal
+
+
+async def read_stream(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    last_event_id: int | None = None,
+    stop_after: int | None = None,
+    until: Callable[[SSEEvent], bool] | None = None,
+    timeout_s: float = 30.0,
+    headers: dict[str, str] | None = None,
+) -> SSEResult:
+    """Read events until the server ends the stream, ``stop_after`` events, or ``until``."""
+    request_headers = {"Accept": "text/event-stream", **(headers or {})}
+    if last_event_id is not None:
+        request_headers["Last-Event-ID"] = str(last_event_id)
+    timeout = httpx.Timeout(timeout_s, connect=5.0)
+    async with client.stream("GET", url, headers=request_headers, timeout=timeout) as response:
+        result = SSEResult(response.status_code, response.headers)
+        if response.status_code != 200:
+            await response.aread()
+            return result
+        fields: dict[str, str] = {}
+        async for line in response.aiter_lines():
+            if line == "":
+                if "data" in fields:
+                    result.events.append(
+                        SSEEvent(
+                            int(fields.get("id", "0")),
+                            fields.get("event", "message"),
+                            orjson.loads(fields["data"]),
+                            time.time() * 1000,
+                        )
+                    )
+                    if stop_after is not None and len(result.events) >= stop_after:
+                        return result
+                    if until is not None and until(result.events[-1]):
+                        return result
+                fields = {}
+            elif line.startswith(":"):
+                result.comments.append(line[1:].strip())
+            else:
+                name, _, value = line.partition(":")
+                value = value[1:] if value.startswith(" ") else value
+                if name == "retry":
+                    result.retry_ms = int(value)
+                else:
+                    fields[name] = value
+        return result

@@ -1,0 +1,191 @@
+"""The observability files are valid and agree with each other and with the code."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from prometheus_client import Counter, Gauge, Histogram
+
+from app import telemetry
+
+ROOT = Path(__file__).resolve().parent.parent
+OBSERVABILITY = ROOT / "observability"
+PROMETHEUS_DIR = OBSERVABILITY / "prometheus"
+DASHBOARD = OBSERVABILITY / "grafana" / "dashboards" / "relay.json"
+PROVISIONING = OBSERVABILITY / "grafana" / "provisioning"
+COMPOSE = ROOT / "docker-compose.yml"
+
+
+def promtool() -> str:
+    found = shutil.which("promtool")
+    if found is None:
+        pytest.fail("promtool is missing: install Debian's prometheus package (scripts/setup.sh)")
+    return found
+
+
+def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text())
+
+
+def dashboard_expressions() -> list[str]:
+    return [t["expr"] for p in json.loads(DASHBOARD.read_text())["panels"] for t in p["targets"]]
+
+
+# --- Prometheus ------------------------------------------------------------------
+
+
+def test_alert_rules_pass_promtool_check():
+    result = run([promtool(), "check", "rules", str(PROMETHEUS_DIR / "alerts.yml")])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_alerts_fire_on_a_bad_stack_and_stay_quiet_on_a_good_one():
+    result = run([promtool(), "test", "rules", "alerts_test.yml"], cwd=PROMETHEUS_DIR)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_prometheus_config_passes_promtool_check():
+    result = run([promtool(), "check", "config", str(PROMETHEUS_DIR / "prometheus.yml")])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_alerts_cover_every_service_level():
+    alerts = {
+        rule["alert"]: rule["expr"]
+        for group in load_yaml(PROMETHEUS_DIR / "alerts.yml")["groups"]
+        for rule in group["rules"]
+    }
+    expressions = " ".join(alerts.values())
+    for needle in (
+        "relay_time_to_first_token_seconds_bucket",
+        "relay_chunk_delivery_seconds_bucket",
+        'relay_jobs_total{outcome="error"}',
+        "relay_watchers_alive",
+        "relay_fallback_mode",
+    ):
+        assert needle in expressions, needle
+
+
+def test_prometheus_scrapes_the_app_watcher_and_nginx_exporter():
+    config = load_yaml(PROMETHEUS_DIR / "prometheus.yml")
+    text = json.dumps(config["scrape_configs"])
+    for target in ("app:8000", '"watcher"', "9101", "nginx:9113"):
+        assert target in text, target
+
+
+# --- Grafana -----------------------------------------------------------------------
+
+
+def test_dashboard_parses_and_every_panel_queries_prometheus():
+    dashboard = json.loads(DASHBOARD.read_text())
+    uids = {
+        ds["uid"]
+        for ds in load_yaml(PROVISIONING / "datasources" / "prometheus.yml")["datasources"]
+    }
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    for panel in dashboard["panels"]:
+        assert panel["targets"], panel["title"]
+        assert panel["datasource"]["uid"] in uids
+        for target in panel["targets"]:
+            assert target["expr"].strip(), panel["title"]
+            assert target["datasource"]["uid"] in uids
+
+
+def test_dashboard_has_a_panel_for_every_metric_with_quantiles_for_histograms():
+    expressions = dashboard_expressions()
+    text = "\n".join(expressions)
+    metrics = [m for m in vars(telemetry).values() if isinstance(m, Histogram | Counter | Gauge)]
+    assert len(metrics) >= 15
+    for metric in metrics:
+        if isinstance(metric, Histogram):
+            series = f"{metric._name}_bucket"
+            for quantile in ("0.5", "0.95", "0.99"):
+                assert any(
+                    e.startswith(f"histogram_quantile({quantile}, sum by (le) (rate({series}[1m]")
+                    for e in expressions
+                ), (series, quantile)
+        elif isinstance(metric, Counter):
+            assert re.search(rf"rate\({metric._name}_total\b", text), metric._name
+        else:
+            assert re.search(rf"\b{metric._name}\b", text), metric._name
+
+
+def test_dashboard_provider_reads_the_folder_compose_mounts():
+    provider = load_yaml(PROVISIONING / "dashboards" / "relay.yml")["providers"][0]
+    grafana = load_yaml(COMPOSE)["services"]["grafana"]
+    mounts = dict(volume.split(":")[:2] for volume in grafana["volumes"])
+    assert mounts["./observability/grafana/dashboards"] == provider["options"]["path"]
+    assert mounts["./observability/grafana/provisioning"] == "/etc/grafana/provisioning"
+
+
+# --- OpenTelemetry collector -----------------------------------------------------------
+
+
+def test_collector_forwards_otlp_traces_to_a_compose_service():
+    config = load_yaml(OBSERVABILITY / "otel" / "collector.yml")
+    services = load_yaml(COMPOSE)["services"]
+    pipeline = config["service"]["pipelines"]["traces"]
+    assert pipeline["receivers"] == ["otlp"]
+    for exporter in pipeline["exporters"]:
+        host = config["exporters"][exporter]["endpoint"].split("://")[-1].split(":")[0]
+        assert host in services, exporter
+    endpoint = services["app"]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"]
+    assert endpoint.split("://")[1].split(":")[0] in services
+
+
+# --- docker-compose ---------------------------------------------------------------------
+
+
+def test_compose_file_validates_against_the_compose_spec():
+    result = run([
+        sys.executable, "-m", "check_jsonschema",
+        "--builtin-schema", "vendor.compose-spec", str(COMPOSE),
+    ])  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_everything_compose_mounts_or_builds_from_exists():
+    compose = load_yaml(COMPOSE)
+    checked = 0
+    for name, service in compose["services"].items():
+        build = service.get("build")
+        if build is not None:
+            build = {"context": build} if isinstance(build, str) else build
+            context = ROOT / build.get("context", ".")
+            dockerfile = context / build.get("dockerfile", "Dockerfile")
+            assert context.is_dir() and dockerfile.is_file(), name
+            stages = re.findall(r"(?im)^FROM\s+\S+\s+AS\s+(\S+)", dockerfile.read_text())
+            assert build.get("target", stages[-1]) in stages, (name, build.get("target"))
+            checked += 1
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0] if isinstance(volume, str) else volume.get("source", "")
+            if source.startswith((".", "/")):
+                assert (ROOT / source).exists(), (name, source)
+                checked += 1
+            else:
+                assert source in compose.get("volumes", {}), (name, source)
+    assert checked >= 7  # 3 images built, 4 folders and files mounted
+
+
+def test_compose_runs_the_stack_the_design_names():
+    services = load_yaml(COMPOSE)["services"]
+    assert {
+        "redis", "app", "watcher", "nginx", "nginx-exporter",
+        "prometheus", "grafana", "otel-collector", "jaeger",
+    } <= set(services)  # fmt: skip
+    assert "--appendonly" in services["redis"]["command"]
+    assert "PROMETHEUS_MULTIPROC_DIR" in services["app"]["environment"]
+    assert "PROMETHEUS_MULTIPROC_DIR" not in services["watcher"]["environment"]
