@@ -154,7 +154,6 @@ async def hold_scenario(
         }
     }
     try:
-        opened = time.monotonic()
         if idle_streams:
             waiting = [
                 await _submit(control, f"hold-{tag}-w{i}", ASK_MESSAGE) for i in range(waiting_jobs)
@@ -165,8 +164,7 @@ async def hold_scenario(
             for index in range(idle_streams):
                 job_id = waiting[index % len(waiting)]
                 tasks.append(asyncio.create_task(_idle_stream(url, job_id, idle, gate)))
-            await _wait_held(idle, tasks, 300.0)
-        result["idle_open_s"] = round(time.monotonic() - opened, 2)
+            result["idle_open_s"] = await _wait_held(idle, 300.0)
         if live_streams:
             message = chat_message(live_words, "live")
             live_ids = [
@@ -176,7 +174,7 @@ async def hold_scenario(
             for index in range(live_streams):
                 job_id = live_ids[index % len(live_ids)]
                 tasks.append(asyncio.create_task(_live_stream(url, job_id, live, gate)))
-            await _wait_held(live, tasks, 120.0)
+            result["live_open_s"] = await _wait_held(live, 120.0)
         rss_held_start = procs.rss_by_role(processes)
         cpu = CpuWatch(processes)
         live.measuring = True
@@ -222,15 +220,19 @@ async def hold_scenario(
     return result
 
 
-async def _wait_held(state: HoldState, tasks: list[asyncio.Task[None]], timeout_s: float) -> None:
-    """Until every stream of ``state`` is held; fails early if all tasks ended."""
-    deadline = time.monotonic() + timeout_s
-    while not state.all_held.is_set():
-        if all(task.done() for task in tasks):
-            opened = f"{state.held} of {state.target}"
-            raise HttpError(f"only {opened} streams opened: {state.errors[:3]}")
-        if time.monotonic() > deadline:
-            opened = f"{state.held} of {state.target}"
-            raise HttpError(f"only {opened} streams open after {timeout_s:g} s")
+async def _wait_held(state: HoldState, timeout_s: float) -> float:
+    """Until every stream of ``state`` is held or has failed, at most ``timeout_s``.
+
+    Returns the seconds it took. Streams that failed to open are counted in the
+    errors, not raised: the delivery on the ones that opened is still worth measuring.
+    """
+    started = time.monotonic()
+    while state.held + len(state.errors) < state.target:
+        if time.monotonic() - started > timeout_s:
+            state.errors.append(
+                f"{state.target - state.held} streams not open after {timeout_s:g} s"
+            )
+            break
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(state.all_held.wait(), 0.5)
+            await asyncio.wait_for(state.all_held.wait(), 0.2)
+    return round(time.monotonic() - started, 2)

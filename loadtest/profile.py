@@ -64,6 +64,11 @@ def summarize(collapsed: Path, top: int = 15) -> dict[str, Any]:
         for frame in set(frames):
             inclusive[frame] += count
 
+    widest = max(inclusive.values(), default=0)
+    # Frames on (nearly) every busy stack are the process's scaffolding, not a cost.
+    for name in [name for name, n in inclusive.items() if n >= widest * 0.98]:
+        del inclusive[name]
+
     def table(counter: Counter[str]) -> list[tuple[str, float]]:
         return [(name, round(100 * n / max(total, 1), 1)) for name, n in counter.most_common(top)]
 
