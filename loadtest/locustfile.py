@@ -14,7 +14,8 @@ The cached-question user asks the same question again and again in its own proje
 
 Run (the stack started with the echo model; ``make loadtest`` does all of it)::
 
-    locust -f loadtest/locustfile.py --headless -u 100 -r 20 -t 60s --host http://127.0.0.1:8080 --slo
+    locust -f loadtest/locustfile.py --headless -u 100 -r 20 -t 60s --slo \\
+        --host http://127.0.0.1:8080
 
 ``--slo`` makes the process exit 1 unless p95 time to first token <= 500 ms, p95 chunk
 delivery <= 100 ms and failures <= 1 % (of submits, answers and cached answers:
@@ -36,8 +37,8 @@ from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from loadtest.measure import ChatTrace, chat_message  # noqa: E402
-from loadtest.syncclient import SyncConnection, run_chat  # noqa: E402
+from loadtest.measure import ChatTrace, chat_message
+from loadtest.syncclient import SyncConnection, run_chat
 
 log = logging.getLogger("relay.loadtest")
 
@@ -55,45 +56,24 @@ _user_numbers = itertools.count(1)
 def add_options(parser: Any) -> None:
     """Relay's options (also settable as LOCUST_* environment variables)."""
     group = parser.add_argument_group("Relay")
+    options: list[tuple[str, type, Any, str]] = [
+        ("--slo-ttft-p95-ms", float, 500.0, "largest acceptable p95 time to first token"),
+        ("--slo-delivery-p95-ms", float, 100.0, "largest acceptable p95 chunk delivery"),
+        ("--slo-max-failure-pct", float, 1.0, "largest acceptable share of failed chats (%)"),
+        ("--chat-weight", int, 4, "weight of the chat user"),
+        ("--cached-weight", int, 1, "weight of the cached-question user (0: none)"),
+        ("--words", int, 20, "words (= chunks) per answer"),
+        ("--think-min-s", float, 0.5, "shortest pause between two chats of a user"),
+        ("--think-max-s", float, 1.5, "longest pause between two chats of a user"),
+    ]
     group.add_argument(
-        "--slo",
-        action="store_true",
-        default=False,
-        help="exit 1 when a service-level threshold is missed",
+        "--slo", action="store_true", default=False, help="exit 1 when a threshold is missed"
     )
-    group.add_argument(
-        "--slo-ttft-p95-ms",
-        type=float,
-        default=500.0,
-        help="largest acceptable p95 time to first token",
-    )
-    group.add_argument(
-        "--slo-delivery-p95-ms",
-        type=float,
-        default=100.0,
-        help="largest acceptable p95 chunk delivery",
-    )
-    group.add_argument(
-        "--slo-max-failure-pct",
-        type=float,
-        default=1.0,
-        help="largest acceptable share of failed chats, in percent",
-    )
-    group.add_argument(
-        "--chat-weight",
-        type=int,
-        default=int(os.environ.get("LOCUST_CHAT_WEIGHT", 4)),
-        help="weight of the chat user",
-    )
-    group.add_argument(
-        "--cached-weight",
-        type=int,
-        default=int(os.environ.get("LOCUST_CACHED_WEIGHT", 1)),
-        help="weight of the cached-question user (0: none)",
-    )
-    group.add_argument("--words", type=int, default=20, help="words (= chunks) per answer")
-    group.add_argument("--think-min-s", type=float, default=0.5, help="pause between chats, min")
-    group.add_argument("--think-max-s", type=float, default=1.5, help="pause between chats, max")  # fmt: skip
+    for flag, kind, default, meaning in options:
+        env = "LOCUST_" + flag.strip("-").upper().replace("-", "_")
+        group.add_argument(
+            flag, type=kind, default=kind(os.environ.get(env, default)), help=meaning
+        )
 
 
 @events.init.add_listener

@@ -77,14 +77,15 @@ class SyncConnection:
     def post_json(self, path: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """POST JSON; (status, decoded body or {})."""
         body = bytearray()
-        parser = ResponseParser()
+        status = 0
         request = build_request("POST", path, self.authority, json_body(payload))
         for parser, piece in self._responses(request, f"POST {path}"):
+            status = parser.status
             body += piece
         try:
-            return parser.status, orjson.loads(body) if body else {}
+            return status, orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
-            return parser.status, {"raw": bytes(body[:200]).decode(errors="replace")}
+            return status, {"raw": bytes(body[:200]).decode(errors="replace")}
 
     def events(self, path: str) -> Iterator[tuple[list[SSEEvent], float, float]]:
         """GET an event stream; yields (events, wall ms, perf seconds) per read."""

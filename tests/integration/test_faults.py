@@ -72,7 +72,8 @@ async def test_200_sse_clients_share_a_handful_of_redis_connections(stack: Stack
             return health["process"]["sse_streams"] >= clients
 
         await asyncio.to_thread(wait_for, all_attached, 30, "200 SSE clients attached")
-        app_pid = httpx.get(f"{stack.app.url}/api/health").json()["process"]["pid"]
+        health = (await client.get("/api/health")).json()
+        app_pid = health["process"]["pid"]
         with stack.redis.client() as redis:
             listing = redis.client_list()
 
