@@ -75,6 +75,7 @@ class ChatStatusResource:
         snapshot = {
             "job_id": job.id,
             "project": job.project,
+            "message": job.message,
             "model": job.model,
             "status": job.status.value,
             "activity": job.activity,

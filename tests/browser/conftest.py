@@ -19,10 +19,10 @@ from tests.browser.browser_config import CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREE
 
 
 def chromium_path() -> str:
-    """Debian's Chromium (scripts/setup.sh installs it); skip the browser tests without it."""
+    """Debian's Chromium (scripts/setup.sh installs it); without it the browser tests fail."""
     found = shutil.which(CHROMIUM)
     if not found:
-        pytest.skip(f"Chromium not found at {CHROMIUM} (scripts/setup.sh installs it)")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/setup.sh (make test does)")
     return found
 
 

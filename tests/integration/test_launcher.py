@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import signal
 import sys
@@ -206,3 +207,28 @@ def test_uses_the_redis_named_by_redis_url_instead_of_its_own(
     assert "redis-server" not in names
     assert health["redis"] is True
     assert not (tmp_path / "state" / "redis").exists()
+
+
+def test_answers_with_the_embedded_local_model_by_default(tmp_path: Path, logs_dir: Path) -> None:
+    """``make run`` with no model configured: a chat is answered by SmolLM2, streamed."""
+    settings = dataclasses.replace(
+        make_settings(tmp_path / "state"),
+        default_model=Settings().default_model,
+        local_max_tokens=24,
+    )
+    assert settings.default_model == "local"
+    launcher = LauncherProcess(settings, logs_dir)
+    launcher.start()
+    try:
+        with httpx.Client(base_url=launcher.url, timeout=60.0, trust_env=False) as http:
+            assert http.get("/api/models").json()["default"] == "local"
+            job = http.post("/api/chat/start", json={"message": "Say hello."}).json()
+            with http.stream("GET", job["stream_url"]) as response:
+                body = "".join(response.iter_text())
+            snapshot = http.get(job["status_url"]).json()
+    finally:
+        launcher.stop()
+    assert body.count("event: chunk") >= 2, "the answer is streamed token by token"
+    assert snapshot["model"] == "local"
+    assert snapshot["status"] == "complete"
+    assert snapshot["result"].strip()
