@@ -18,3 +18,23 @@ lint: setup
 
 test: lint
 	$(PYTHON) -m pytest
+
+# --- load and performance (loadtest/, BENCHMARKS.md) -----------------------------------
+# Both start a stack of their own on free ports (echo model) and stop it afterwards.
+
+LOADTEST_USERS    ?= 100
+LOADTEST_DURATION ?= 60s
+LOADTEST_REPORTS  := loadtest/reports
+
+.PHONY: loadtest bench
+
+loadtest: setup
+	$(PYTHON) -m loadtest.stack --log-name locust-stack -- \
+		$(PYTHON) -m locust -f loadtest/locustfile.py --headless --only-summary \
+		-u $(LOADTEST_USERS) -r 20 -t $(LOADTEST_DURATION) --slo \
+		--csv $(LOADTEST_REPORTS)/locust --html $(LOADTEST_REPORTS)/locust.html
+
+bench: setup
+	$(PYTHON) -m loadtest.bench --mode all --profile --json $(LOADTEST_REPORTS)/bench.json; \
+		status=$$?; \
+		$(PYTHON) -m loadtest.report $(LOADTEST_REPORTS)/bench.json BENCHMARKS.md && exit $$status

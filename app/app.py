@@ -8,6 +8,7 @@ import os
 import falcon
 import falcon.asgi
 import orjson
+import redis.asyncio as aioredis
 from falcon import media
 
 from app import errors
@@ -21,7 +22,7 @@ from app.history import HistoryStore
 from app.hub import EventHub
 from app.logs import configure_logging
 from app.middleware import telemetry_middleware
-from app.queue import JobQueue
+from app.queue import JobQueue, RedisUnavailableError
 from app.redis_queue import RedisJobQueue
 from app.resources.chat import (
     ActiveJobResource,
@@ -117,6 +118,8 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json_handler
     app.set_error_serializer(errors.serialize_error)
+    for error in (RedisUnavailableError, aioredis.ConnectionError, aioredis.TimeoutError):
+        app.add_error_handler(error, errors.redis_unavailable)
 
     app.add_route("/metrics", MetricsResource(refresh=MetricsRefresher(settings, queue).refresh))
     health = HealthResource(settings, queue, hub)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 #: Errors that mean "Redis is not reachable right now" (as opposed to a bad command).
 REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
@@ -23,6 +25,10 @@ def make_redis(
     few connections instead of opening one each: its connection count stays O(1).
     The watcher's pool is not blocking (its BLPOP/XREADGROUP calls park connections).
     ``client_name`` shows in CLIENT LIST, so each process's connections can be counted.
+
+    A command that meets a connection closed by the server is retried once on a fresh
+    connection: after a Redis restart every pooled socket is dead, and without the
+    retry each of them would fail one request.
     """
     pool_class = BlockingConnectionPool if blocking else ConnectionPool
     options = {"timeout": 5} if blocking else {}
@@ -32,6 +38,8 @@ def make_redis(
         socket_connect_timeout=1.0,
         socket_keepalive=True,
         retry_on_timeout=False,
+        retry=Retry(NoBackoff(), retries=1),
+        retry_on_error=[aioredis.ConnectionError],
         client_name=client_name,
         **options,
     )

@@ -41,3 +41,14 @@ def serialize_error(req: falcon.Request, resp: falcon.Response, error: falcon.HT
     resp.content_type = falcon.MEDIA_JSON
     resp.data = orjson.dumps({"error": {"code": _code_of(error), "message": message}})
     resp.set_header("Cache-Control", "no-store")
+
+
+async def redis_unavailable(
+    req: falcon.Request, resp: falcon.Response, exc: Exception, params: dict
+) -> None:
+    """Redis down where no fallback applies: 503 with Retry-After, never a 500."""
+    raise falcon.HTTPServiceUnavailable(
+        title="unavailable",
+        description="the job store is unreachable right now; retry shortly",
+        retry_after=1,
+    )

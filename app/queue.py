@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 Channel = RedisJobQueue | FileJobQueue
 
 
+class RedisUnavailableError(Exception):
+    """Redis did not answer, and the job is not on the file channel either."""
+
+
 class JobQueue:
     """Routes each operation to the channel holding the job."""
 
@@ -52,10 +56,15 @@ class JobQueue:
         try:
             return self.redis, await self.redis.get(job_id)
         except JobNotFoundError:
-            pass
-        except REDIS_DOWN_ERRORS:
+            return self.files, await self.files.get(job_id)
+        except REDIS_DOWN_ERRORS as exc:
+            log.warning("looking up %s: Redis unreachable (%r)", job_id, exc)
             self._set_mode("file")
-        return self.files, await self.files.get(job_id)
+            try:
+                return self.files, await self.files.get(job_id)
+            except JobNotFoundError:
+                # Not a fallback job; it may well be in Redis: "try again", not "no such job".
+                raise RedisUnavailableError(job_id) from exc
 
     async def cancel(self, job_id: str) -> Job:
         channel, _ = await self.locate(job_id)

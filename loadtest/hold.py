@@ -5,7 +5,8 @@ URL given:
 
 - *idle* streams wait on jobs that are waiting for answers (the echo model asks when
   its message holds an ``[[ASK]]`` block), as a browser tab waits on an agent's
-  question: they receive the replay, then only heartbeats;
+  question: they receive the replay, then only heartbeats. A waiting job keeps its
+  watcher slot, so waiting jobs + live jobs must fit in ``RELAY_WATCHER_CONCURRENCY``;
 - *live* streams follow long echo jobs (several streams per job, as tabs watching the
   same answer would), and chunk delivery is measured on them for ``seconds``.
 
@@ -25,6 +26,7 @@ from typing import Any
 from loadtest import procs
 from loadtest.aioclient import HttpConnection, HttpError
 from loadtest.measure import chat_message, now_ms
+from loadtest.profile import Profiler
 from loadtest.scenarios import START_PATH, CpuWatch, run_tag
 from loadtest.stats import summarize
 
@@ -61,12 +63,13 @@ async def _submit(control: HttpConnection, project: str, message: str) -> str:
 
 async def _wait_status(control: HttpConnection, job_id: str, wanted: str, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
+    body = b""
     while time.monotonic() < deadline:
         status, body = await control.request("GET", f"/api/chat/status/{job_id}")
         if status == 200 and wanted.encode() in body:
             return
         await asyncio.sleep(0.05)  # a bounded wait for set-up, not part of any measure
-    raise HttpError(f"job {job_id} did not reach {wanted} in {timeout_s:g} s")
+    raise HttpError(f"job {job_id} did not reach {wanted} in {timeout_s:g} s: {body[:300]!r}")
 
 
 async def _idle_stream(url: str, job_id: str, state: HoldState, gate: asyncio.Semaphore) -> None:
@@ -129,9 +132,10 @@ async def hold_scenario(
     live_jobs: int,
     seconds: float,
     processes: list[procs.StackProcess],
-    waiting_jobs: int = 10,
+    waiting_jobs: int = 4,
     live_words: int = 4000,
     connect_concurrency: int = 256,
+    profiler: Profiler | None = None,
 ) -> dict[str, Any]:
     """Hold ``streams`` streams (``live_streams`` of them live) and measure for ``seconds``."""
     live_streams = min(live_streams, streams)
@@ -178,9 +182,13 @@ async def hold_scenario(
         rss_held_start = procs.rss_by_role(processes)
         cpu = CpuWatch(processes)
         live.measuring = True
+        if profiler:
+            await profiler.start()
         await asyncio.sleep(seconds)
         live.measuring = False
         result.update(cpu.result())
+        if profiler:
+            result["profile"] = await profiler.stop()
         rss_held = procs.rss_by_role(processes)
         result["held"] = {"idle": idle.held, "live": live.held, "total": idle.held + live.held}
     finally:

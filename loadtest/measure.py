@@ -40,6 +40,7 @@ class ChatTrace:
     chunks: int = 0
     result: str | None = None
     cached: bool | None = None
+    server_timings: dict[str, float | None] = field(default_factory=dict)
     terminal: str | None = None  # "done", "error", or "status:<status>"
     error: str | None = None
 
@@ -74,6 +75,7 @@ class ChatTrace:
                 if kind == "done":
                     self.result = data.get("result")
                     self.cached = bool(data.get("cached"))
+                    self.server_timings = data.get("timings") or {}
                 else:
                     self.fail(f"error event: {data.get('message', '')[:200]}")
                 return True

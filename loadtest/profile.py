@@ -9,7 +9,10 @@ the evidence as text. py-spy is in the ``dev`` extra; recording needs ptrace (ro
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import shutil
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -21,9 +24,14 @@ import orjson
 IDLE_FRAMES = ("select (selectors.py", "_run_once (asyncio/base_events.py", "poll (")
 
 
+def py_spy_path() -> str:
+    """py-spy from PATH or next to this interpreter (the venv)."""
+    return shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+
+
 def record(pid: int, seconds: float, out: Path, rate: int = 200) -> Path:
     """Sample ``pid`` for ``seconds`` with py-spy into ``out`` (collapsed stacks)."""
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    py_spy = py_spy_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [
         py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
@@ -78,6 +86,53 @@ def summarize(collapsed: Path, top: int = 15) -> dict[str, Any]:
         "own": table(own),
         "inclusive": table(inclusive),
     }
+
+
+class Profiler:
+    """py-spy on several processes at once, from ``start()`` until ``stop()``."""
+
+    def __init__(self, targets: dict[str, int], out_dir: Path, name: str, rate: int = 100) -> None:
+        self.targets = targets  # role -> pid
+        self.out_dir = out_dir
+        self.name = name
+        self.rate = rate
+        self._running: dict[str, tuple[asyncio.subprocess.Process, Path]] = {}
+
+    async def start(self) -> None:
+        """Begin sampling every target (a missing py-spy is reported by ``stop``)."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for role, pid in self.targets.items():
+            out = self.out_dir / f"profile-{self.name}-{role}.txt"
+            command = [
+                py_spy_path(), "record", "--pid", str(pid), "--rate", str(self.rate),
+                "--format", "raw", "--output", str(out), "--nonblocking",
+            ]  # fmt: skip
+            with contextlib.suppress(OSError):
+                process = await asyncio.create_subprocess_exec(
+                    *command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+                self._running[role] = (process, out)
+
+    async def stop(self, top: int = 15) -> dict[str, Any]:
+        """Stop sampling (SIGINT makes py-spy write its file); summaries per role."""
+        summaries: dict[str, Any] = {}
+        for role in self.targets:
+            if role not in self._running:
+                summaries[role] = {"failed": "py-spy could not start"}
+                continue
+            process, out = self._running.pop(role)
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(process.wait(), 30)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+            if out.exists() and out.stat().st_size:
+                summaries[role] = summarize(out, top)
+            else:
+                summaries[role] = {"failed": f"py-spy exited {process.returncode}, no samples"}
+        return summaries
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ Locust drives these parsers over gevent sockets, the benchmark over asyncio stre
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ def build_request(
 ) -> bytes:
     """The bytes of one keep-alive HTTP/1.1 request."""
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}"]
+    token = os.environ.get("RELAY_API_TOKEN")
+    if token:  # a stack started with a token wants it on every /api/ request
+        lines.append(f"Authorization: Bearer {token}")
     if body or method == "POST":
         lines.append(f"Content-Length: {len(body)}")
         lines.append("Content-Type: application/json")

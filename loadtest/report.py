@@ -20,7 +20,7 @@ COMMANDS = """\
 ```sh
 make bench                       # starts its own stack, runs every scenario, rewrites this file
 BENCH_SOAK_S=60 make bench       # the same with a 1-minute soak instead of 10
-make loadtest                    # Locust, 100 users, 60 s, SLO gate (LOADTEST_USERS, LOADTEST_DURATION)
+make loadtest                    # Locust: 100 users, 60 s, SLO gate (LOADTEST_USERS, _DURATION)
 .venv/bin/python -m loadtest.bench --mode chats --chats 100        # one scenario, own stack
 .venv/bin/python -m loadtest.bench --mode hold --streams 10000 --live-streams 100
 .venv/bin/python -m loadtest.bench --soak 600
@@ -74,7 +74,8 @@ def main_table(runs: dict[str, Any]) -> list[str]:
             "p95 ≤ 20 ms",
             chats.get("ttft_ms"),
             "p95<=20",
-            _failed(chats) or f"{chats.get('ok')} chats, {chats.get('errors')} errors, "
+            _failed(chats)
+            or f"{chats.get('ok')} chats, {chats.get('errors')} errors, "
             f"{chats.get('chats_per_s')} chats/s",
         ),
         _latency_row(
@@ -83,17 +84,18 @@ def main_table(runs: dict[str, Any]) -> list[str]:
             "p95 ≤ 10 ms",
             chats.get("delivery_ms"),
             "p95<=10",
-            _failed(chats) or f"{_get(chats, 'delivery_ms', 'count')} chunks, "
+            _failed(chats)
+            or f"{_get(chats, 'delivery_ms', 'count')} chunks, "
             f"{chats.get('chunks_per_s')} chunks/s",
         ),
         _latency_row(
-            "chunk delivery, 1,000 live streams (100 jobs × 10 viewers)",
+            "chunk delivery, 1,000 live streams (100 jobs, 10 viewers each)",
             "< 100 ms",
             "p99 ≤ 100 ms",
             hold1k.get("delivery_ms"),
             "p99<=100",
-            _failed(hold1k) or f"{_get(hold1k, 'held', 'total')} held, "
-            f"{hold1k.get('errors')} errors",
+            _failed(hold1k)
+            or f"{_get(hold1k, 'held', 'total')} held, {hold1k.get('errors')} errors",
         ),
         _latency_row(
             "chunk delivery, 100 live streams while 10,000 are held",
@@ -101,7 +103,8 @@ def main_table(runs: dict[str, Any]) -> list[str]:
             "(10,000 held)",
             hold10k.get("delivery_ms"),
             "p99<=100",
-            _failed(hold10k) or f"{_get(hold10k, 'held', 'total')} of 10,000 held, "
+            _failed(hold10k)
+            or f"{_get(hold10k, 'held', 'total')} of 10,000 held, "
             f"{hold10k.get('errors')} errors; app RSS "
             f"{_get(hold10k, 'rss_per_stream_kib', 'app')} KiB/stream",
         ),
@@ -111,7 +114,8 @@ def main_table(runs: dict[str, Any]) -> list[str]:
             "p99 ≤ 5 ms",
             cached.get("hit_full_ms"),
             "p99<=5",
-            _failed(cached) or f"{cached.get('hits')} hits, {cached.get('misses')} misses, "
+            _failed(cached)
+            or f"{cached.get('hits')} hits, {cached.get('misses')} misses, "
             f"{cached.get('errors')} errors; seed's 50 ms: "
             + _verdict(_get(cached, "hit_full_ms", "p99"), 50),
         ),
@@ -132,7 +136,11 @@ def main_table(runs: dict[str, Any]) -> list[str]:
 
 def proxy_section(runs: dict[str, Any]) -> list[str]:
     """nginx against direct-to-Granian, same load, same run."""
-    nginx, direct, ratio = runs.get("chats_nginx"), runs.get("chats_direct"), runs.get("proxy_ratio")
+    nginx, direct, ratio = (
+        runs.get("chats_nginx"),
+        runs.get("chats_direct"),
+        runs.get("proxy_ratio"),
+    )
     if not nginx or not direct or not ratio:
         return ["Not measured in this run."]
     lines = ["| measure | path | p50 | p95 | p99 |", "|---|---|---|---|---|"]
@@ -183,8 +191,9 @@ def memory_section(runs: dict[str, Any]) -> list[str]:
 def profile_section(results: dict[str, Any]) -> list[str]:
     """py-spy leaders per profiled scenario and process."""
     lines: list[str] = []
-    for scenario, by_role in (results.get("profiles") or {}).items():
-        for role, summary in by_role.items():
+    for scenario, run in (results.get("runs") or {}).items():
+        by_role = run.get("profile") if isinstance(run, dict) else None
+        for role, summary in (by_role or {}).items():
             if "failed" in summary:
                 lines.append(f"- {scenario} / {role}: not recorded ({summary['failed']})")
                 continue
@@ -222,7 +231,7 @@ def render(results: dict[str, Any]) -> str:
         "Stack: nginx → Granian (1 worker) → Falcon app, one watcher, private Redis, echo "
         "model; settings: " + ", ".join(f"`{k}={v}`" for k, v in settings.items()) + ".",
         "Definitions: time to first token = submit → first `chunk` read by the client; chunk "
-        "delivery = client receive time − the event's `ts` (watcher emit time, same clock); "
+        "delivery = client receive time - the event's `ts` (watcher emit time, same clock); "
         "whole cached answer = submit → `done` read. Percentiles are nearest-rank.",
         "",
         "## Commands",

@@ -77,7 +77,15 @@ def summarize_traces(traces: list[ChatTrace], seconds: float) -> dict[str, Any]:
         "delivery_ms": summarize(deliveries),
         "full_ms": summarize([t.full_ms for t in ok if t.full_ms is not None]),
         "submit_ms": summarize([t.submit_ms for t in ok]),
+        # The watcher's view (the done event's timings): created -> claimed, -> first token.
+        "server_queue_wait_ms": summarize(_timing(ok, "queue_wait_ms")),
+        "server_ttft_ms": summarize(_timing(ok, "time_to_first_token_ms")),
     }
+
+
+def _timing(traces: list[ChatTrace], name: str) -> list[float]:
+    values = (t.server_timings.get(name) for t in traces)
+    return [float(v) for v in values if isinstance(v, int | float)]
 
 
 @dataclass

@@ -1,0 +1,141 @@
+"""The load tools cannot rot: a short Locust run and tiny benchmark runs on a real stack.
+
+Thresholds are deliberately generous: this proves the tooling measures and gates,
+not that the machine running CI is fast (the figures live in BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from loadtest.measure import ChatTrace
+from loadtest.procs import StackProcess
+from loadtest.protocol import ResponseParser, SSEParser
+from loadtest.soak import growth_report
+from tests.support.stack import Stack
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_response_parser_decodes_a_chunked_body_split_anywhere() -> None:
+    raw = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n"
+    )
+    parser = ResponseParser()
+    body = b"".join(parser.feed(raw[i : i + 3]) for i in range(0, len(raw), 3))
+    assert parser.status == 200
+    assert body == b"hello, world"
+    assert parser.complete
+
+
+def test_sse_parser_yields_events_and_skips_comments_across_reads() -> None:
+    parser = SSEParser()
+    first = parser.feed(b'retry: 1000\n\n: ping\n\nid: 2\nevent: chunk\ndata: {"seq":2,')
+    rest = parser.feed(b'"text":"hi ","ts":1.5}\n\nid: 3\nevent: done\ndata: {"seq":3}\n\n')
+    assert first == []
+    assert [(e.type, e.id) for e in rest] == [("chunk", 2), ("done", 3)]
+    assert rest[0].json()["text"] == "hi "
+    assert parser.comments == 1
+
+
+def test_trace_leaves_out_replayed_chunks_from_delivery() -> None:
+    parser = SSEParser()
+    events = parser.feed(
+        b'event: chunk\ndata: {"ts": 900.0, "text": "a "}\n\n'
+        b'event: chunk\ndata: {"ts": 1005.0, "text": "b"}\n\n'
+        b'event: done\ndata: {"result": "a b", "cached": false}\n\n'
+    )
+    trace = ChatTrace(started_perf=10.0, stream_requested_ms=1000.0)
+    assert trace.observe(events, received_ms=1010.0, received_perf=10.25)
+    assert trace.deliveries_ms == [5.0]  # the chunk emitted before the request is replay
+    assert trace.ttft_ms == pytest.approx(250.0)
+    assert trace.ok and trace.result == "a b" and trace.cached is False
+
+
+def test_soak_growth_is_measured_after_the_warm_up() -> None:
+    process = StackProcess("app", 1, "app worker 1")
+    mib = 2**20
+    samples = [
+        (float(t), {"app worker 1": (100 if t < 60 else 200) * mib}) for t in range(0, 600, 5)
+    ]
+    samples[-1][1]["app worker 1"] = 210 * mib  # one late spike: medians ignore it
+    report = growth_report(samples, [process], warmup_s=60.0)
+    assert report["per_process"]["app worker 1"]["growth_pct"] == 0.0
+    assert report["per_role"]["app"]["max_mib"] == 210.0
+
+
+def test_locust_smoke_passes_the_slo_gate_and_reports_time_to_first_token(
+    stack: Stack, tmp_path: Path
+) -> None:
+    command = [
+        sys.executable, "-m", "locust", "-f", str(ROOT_DIR / "loadtest" / "locustfile.py"),
+        "--headless", "--only-summary", "-u", "5", "-r", "5", "-t", "5s",
+        "--host", stack.url, "--words", "5", "--think-min-s", "0.1", "--think-max-s", "0.3",
+        "--slo", "--slo-ttft-p95-ms", "5000", "--slo-delivery-p95-ms", "2000",
+        "--slo-max-failure-pct", "5", "--csv", str(tmp_path / "smoke"),
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with (tmp_path / "smoke_stats.csv").open() as stats_file:
+        rows = {row["Name"]: row for row in csv.DictReader(stats_file)}
+    assert int(rows["time to first token"]["Request Count"]) > 0
+    assert int(rows["chunk delivery"]["Request Count"]) > 0
+    assert int(rows["full answer"]["Failure Count"]) == 0
+
+
+def test_locust_slo_gate_fails_when_a_threshold_is_missed(stack: Stack, tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "locust", "-f", str(ROOT_DIR / "loadtest" / "locustfile.py"),
+        "--headless", "--only-summary", "-u", "2", "-r", "2", "-t", "3s", "--host", stack.url,
+        "--words", "3", "--cached-weight", "0", "--slo", "--slo-ttft-p95-ms", "0",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "SLO missed: p95 time to first token" in done.stderr
+
+
+def _bench(tmp_path: Path, *args: str) -> dict:
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "loadtest.bench", *args, "--json", str(out)]
+    done = subprocess.run(command, cwd=ROOT_DIR, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return orjson.loads(out.read_bytes())
+
+
+def test_bench_compare_reports_percentiles_through_nginx_and_direct(
+    stack: Stack, tmp_path: Path
+) -> None:
+    results = _bench(
+        tmp_path, "--mode", "compare", "--url", stack.url, "--app-url", stack.app.url,
+        "--chats", "10", "--rounds", "2", "--words", "5",
+    )  # fmt: skip
+    runs = results["runs"]
+    for name in ("chats_nginx", "chats_direct"):
+        assert runs[name]["ok"] == 10 and runs[name]["errors"] == 0
+        for measure in ("ttft_ms", "delivery_ms", "full_ms"):
+            assert {"p50", "p95", "p99", "count"} <= runs[name][measure].keys()
+            assert runs[name][measure]["count"] > 0
+    assert runs["proxy_ratio"]["ttft_ms_p50"] > 0
+    assert results["machine"]["nproc"] >= 1
+
+
+def test_bench_holds_streams_and_measures_cached_answers(stack: Stack, tmp_path: Path) -> None:
+    hold = _bench(
+        tmp_path, "--mode", "hold", "--url", stack.url, "--streams", "30",
+        "--live-streams", "6", "--live-jobs", "2", "--hold-seconds", "1",
+    )["runs"]["hold_30"]  # fmt: skip
+    assert hold["held"] == {"idle": 24, "live": 6, "total": 30}
+    assert hold["errors"] == 0 and hold["idle_closed_by_cancel"] == 24
+    assert hold["delivery_ms"]["count"] > 0
+    cached = _bench(
+        tmp_path, "--mode", "cached", "--url", stack.url, "--cache-repeats", "5", "--words", "4"
+    )["runs"]["cached"]
+    assert cached["requests"] == 5 and cached["errors"] == 0
+    assert {"p50", "p99"} <= cached["hit_full_ms"].keys()
