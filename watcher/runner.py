@@ -126,7 +126,7 @@ class JobRunner:
         payload: dict[str, Any] = {"status": JobStatus.PROCESSING.value}
         if restarted:
             payload.update(reset=True, attempt=job.attempt + 1)
-        await sink.emit(
+        marked = sink.emit(
             EventType.STATUS,
             payload,
             fields={
@@ -137,10 +137,11 @@ class JobRunner:
             },
             reset_text=restarted,
         )
+        # Both in the same round trip: nothing is waited for before the backend starts.
+        _, history = await asyncio.gather(marked, sink.history(job.project))
         telemetry.observe_with_exemplar(telemetry.QUEUE_WAIT, max(now - job.created_ts, 0))
         telemetry.record_interval_span("queue_wait", job.created_ts, now)
         backend = self._registry.backend_for(model)
-        history = await sink.history(job.project)
         answers: tuple[Any, ...] = ()
         questions: tuple[str, ...] = ()
         while True:

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: How long XREADGROUP blocks before the loop checks for shutdown.
 CLAIM_BLOCK_MS = 1000
+#: Most jobs claimed in one XREADGROUP.
+MAX_CLAIM_BATCH = 32
 #: How long a stopping watcher lets running jobs finish before handing them back.
 DRAIN_TIMEOUT_S = 5.0
 
@@ -116,8 +118,12 @@ class Watcher:
         backoff_s = 0.05
         group_ready = False
         while not self._stopping.is_set():
+            # Claim as many jobs as there are free slots, in one round trip.
             await self.slots.acquire()
-            handed_over = False
+            free = 1
+            while free < MAX_CLAIM_BATCH and not self.slots.locked():
+                await self.slots.acquire()
+                free += 1
             try:
                 if not group_ready:
                     await self.ensure_group()
@@ -126,16 +132,16 @@ class Watcher:
                     keys.WATCHER_GROUP,
                     self.id,
                     {keys.JOBS_STREAM: ">"},
-                    count=1,
+                    count=free,
                     block=CLAIM_BLOCK_MS,
                 )
                 backoff_s = 0.05
                 for _, entries in reply or []:
                     for entry_id, fields in entries:
+                        free -= 1  # the slot goes with the job to its handler
                         self._spawn(
                             self._handle(entry_id.decode(), fields[b"job_id"].decode(), True)
                         )
-                        handed_over = True
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
                 log.warning("claim loop: Redis unreachable (%s); retrying", type(exc).__name__)
@@ -147,7 +153,7 @@ class Watcher:
                 log.warning("claim loop: %s; recreating the consumer group", exc)
                 group_ready = False
             finally:
-                if not handed_over:
+                for _ in range(free):
                     self.slots.release()
 
     async def _recovery_loop(self) -> None:
@@ -181,13 +187,13 @@ class Watcher:
                     self.slots.release()
                     have_slot = False
                 await self._wait_turn(job)
+                job = await self._load(job_id)  # fresh state: cancelled while waiting?
+                if job is None or job.status.finished:
+                    acknowledged = True
+                    return
             if not have_slot:
                 await self.slots.acquire()
                 have_slot = True
-            job = await self._load(job_id)  # fresh state: it may have been cancelled
-            if job is None or job.status.finished:
-                acknowledged = True
-                return
             restarted = reclaimed and job.status is not JobStatus.PENDING
             self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
             telemetry.JOBS_RUNNING.set(len(self._running))
