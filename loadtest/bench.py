@@ -70,6 +70,7 @@ def machine() -> dict[str, Any]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; ``--soak SECONDS`` selects the soak mode."""
     parser = argparse.ArgumentParser(
         prog="python -m loadtest.bench", description=__doc__.split("\n\n")[0]
     )

@@ -47,6 +47,7 @@ class HoldState:
     measuring: bool = False
 
     def mark_held(self) -> None:
+        """One more stream is open and has received its first events."""
         self.held += 1
         if self.held >= self.target:
             self.all_held.set()

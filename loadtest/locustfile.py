@@ -99,12 +99,14 @@ class RelayUser(User):
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
+        """A project of its own: jobs of one project run one at a time."""
         self.number = next(_user_numbers)
         self.project = f"locust-{RUN_TAG}-{self.number}"
         self.conn = SyncConnection(self.host or "http://127.0.0.1:8080")
         self.words = getattr(self.environment.parsed_options, "words", 20)
 
     def on_stop(self) -> None:
+        """Close the keep-alive connection."""
         self.conn.close()
 
     def fire(
@@ -121,7 +123,9 @@ class RelayUser(User):
         )
 
     def report_submit(self, trace: ChatTrace) -> None:
-        failed = trace.error if trace.error and trace.error.startswith("submit") else None
+        """The POST itself, failed when it was not accepted (202)."""
+        submit_failed = trace.error and trace.error.startswith(("submit", "POST"))
+        failed = trace.error if submit_failed else None
         self.fire(SUBMIT, trace.submit_ms, "POST", failed)
 
 
@@ -132,6 +136,7 @@ class ChatUser(RelayUser):
 
     @task
     def chat(self) -> None:
+        """One chat: submit, stream to done, report TTFT, each chunk, the full answer."""
         self.sequence = getattr(self, "sequence", 0) + 1
         message = chat_message(self.words, f"u{self.number}n{self.sequence}")
         trace = run_chat(self.conn, self.project, message, use_cache=False)
@@ -149,6 +154,7 @@ class CachedQuestionUser(RelayUser):
     weight = 1
 
     def on_start(self) -> None:
+        """Ask the question once, so that every later ask can be a cache hit."""
         super().on_start()
         self.question = chat_message(self.words, f"cached{self.number}")
         warm = run_chat(self.conn, self.project, self.question, use_cache=True)
@@ -157,6 +163,7 @@ class CachedQuestionUser(RelayUser):
 
     @task
     def ask_again(self) -> None:
+        """The same question again: ``cached answer``, or ``(miss)`` if not cached."""
         trace = run_chat(self.conn, self.project, self.question, use_cache=True)
         self.report_submit(trace)
         name = CACHED if trace.cached or trace.error else CACHED_MISS

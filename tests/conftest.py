@@ -19,27 +19,23 @@ Every process is stopped at the end, even when a test or a fixture fails.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT_DIR = Path(__file__).resolve().parent.parent
-if str(ROOT_DIR) not in sys.path:  # launcher/, proxy/ and tests/ are not installed packages
-    sys.path.insert(0, str(ROOT_DIR))
-
-from app.settings import Settings  # noqa: E402
-from tests.support.processes import (  # noqa: E402
+from app.settings import Settings
+from tests.support.processes import (
     AppServer,
     NginxServer,
     RedisServer,
     WatcherProcess,
     free_port,
+    running,
     stop_everything,
 )
-from tests.support.stack import Stack, make_settings, with_redis  # noqa: E402
+from tests.support.stack import Stack, make_settings, with_redis
 
 
 @pytest.fixture(scope="session")
@@ -51,12 +47,8 @@ def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[RedisServer]:
     """A real redis-server for the session, on a free port, AOF on."""
-    server = RedisServer(logs_dir, tmp_path_factory.mktemp("redis-data"))
-    server.start()
-    try:
+    with running(RedisServer(logs_dir, tmp_path_factory.mktemp("redis-data"))) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -69,12 +61,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory, redis_server: RedisServer
 @pytest.fixture(scope="session")
 def app_server(settings: Settings, logs_dir: Path) -> Iterator[AppServer]:
     """Granian serving the Falcon app on ``settings.app_port``; ready when /api/health is 200."""
-    server = AppServer(settings, logs_dir)
-    server.start()
-    try:
+    with running(AppServer(settings, logs_dir)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -104,12 +92,8 @@ def watcher(settings: Settings, logs_dir: Path) -> Iterator[Callable[..., Watche
 @pytest.fixture(scope="session")
 def nginx(settings: Settings, logs_dir: Path) -> Iterator[NginxServer]:
     """nginx on ``settings.port`` in front of ``settings.app_port``, static folder built."""
-    server = NginxServer(settings, logs_dir)
-    server.start()
-    try:
+    with running(NginxServer(settings, logs_dir)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 
 from app.settings import Settings
 from proxy import build_static
-from tests.support.processes import NginxServer, StubUpstream, free_port
+from tests.support.processes import NginxServer, StubUpstream, free_port, running
 from tests.support.stack import Stack, make_settings
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -24,12 +24,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 @pytest.fixture(scope="module")
 def stub(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[StubUpstream]:
-    server = StubUpstream(logs_dir)
-    server.start()
-    try:
+    with running(StubUpstream(logs_dir)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +35,8 @@ def proxy_settings(tmp_path_factory: pytest.TempPathFactory, stub: StubUpstream)
 
 @pytest.fixture(scope="module")
 def proxy(proxy_settings: Settings, logs_dir: Path) -> Iterator[NginxServer]:
-    server = NginxServer(proxy_settings, logs_dir)
-    server.start()
-    try:
+    with running(NginxServer(proxy_settings, logs_dir)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

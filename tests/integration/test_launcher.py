@@ -16,7 +16,7 @@ import pytest
 from app.access import COOKIE_NAME
 from app.settings import Settings
 from launcher import stack
-from tests.support.processes import ManagedProcess, RedisServer, wait_for
+from tests.support.processes import ManagedProcess, RedisServer, running, wait_for
 from tests.support.stack import make_settings, with_redis
 
 TOKEN = "launcher-test-token"
@@ -77,12 +77,8 @@ def gone(process: psutil.Process) -> bool:
 def launched(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[LauncherProcess]:
     """One launcher for the module, with an API token."""
     settings = make_settings(tmp_path_factory.mktemp("launcher-state"), api_token=TOKEN)
-    launcher = LauncherProcess(settings, logs_dir)
-    launcher.start()
-    try:
+    with running(LauncherProcess(settings, logs_dir)) as launcher:
         yield launcher
-    finally:
-        launcher.stop()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from app import telemetry
 from app.app import create_app
 from app.connections import make_redis
-from tests.support.processes import RedisServer
+from tests.support.processes import RedisServer, running
 from tests.support.stack import make_settings, with_redis
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
@@ -38,12 +38,8 @@ def private_redis(
     tmp_path_factory: pytest.TempPathFactory, logs_dir: Path
 ) -> Iterator[RedisServer]:
     """A Redis of our own: no watcher process of another test can take our job."""
-    server = RedisServer(logs_dir, tmp_path_factory.mktemp("tracing-redis"))
-    server.start()
-    try:
+    with running(RedisServer(logs_dir, tmp_path_factory.mktemp("tracing-redis"))) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

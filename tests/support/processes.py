@@ -16,8 +16,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import redis
@@ -325,6 +326,19 @@ class StubUpstream(ManagedProcess):
 
     def is_ready(self) -> bool:
         return http_status(f"{self.url}/health") == 200
+
+
+ProcessT = TypeVar("ProcessT", bound=ManagedProcess)
+
+
+@contextlib.contextmanager
+def running(process: ProcessT) -> Iterator[ProcessT]:
+    """Start ``process``, hand it over, and stop it however the block ends."""
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()
 
 
 def stop_everything() -> None:
