@@ -80,7 +80,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--app-url", help="Granian base URL for compare (default: the stack's)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--chats", type=int, default=100, help="concurrent chats")
-    parser.add_argument("--rounds", type=int, default=6, help="chats per user (first: warm-up)")
+    parser.add_argument("--rounds", type=int, default=8, help="chats per user (first: warm-up)")
     parser.add_argument("--words", type=int, default=20, help="words (= chunks) per answer")
     parser.add_argument("--streams", type=int, nargs="+", default=[1000], help="streams held")
     parser.add_argument("--live-streams", type=int, default=1000, help="of which live")
@@ -180,9 +180,15 @@ async def run_modes(
             ),
         )
     if mode in ("chats", "compare", "all"):
-        runs["chats_nginx"] = await _guarded(
-            "chats through nginx", chats(url), profiler("chats_nginx")
+        # A fresh stack's first seconds are slower (first Redis allocations, metric
+        # files growing, code paths warming): a short unrecorded run takes them.
+        await _guarded(
+            "warm-up",
+            lambda: chats_scenario(
+                url, chats=args.chats, rounds=2, words=args.words, processes=processes
+            ),
         )
+        runs["chats_nginx"] = await _guarded("chats through nginx", chats(url))
     if mode in ("compare", "all") and app_url:
         runs["chats_direct"] = await _guarded("chats direct to Granian", chats(app_url))
         runs["proxy_ratio"] = proxy_ratio(runs["chats_nginx"], runs["chats_direct"])
@@ -192,7 +198,6 @@ async def run_modes(
             lambda: cached_scenario(
                 url, clients=args.cache_clients, repeats=args.cache_repeats, words=args.words
             ),
-            profiler("cached"),
         )
     if mode in ("hold", "all"):
         # "all": 1,000 streams all live (the delivery target), then 10,000 held of
@@ -208,9 +213,49 @@ async def run_modes(
                     live_jobs=min(args.live_jobs, live),
                     seconds=args.hold_seconds,
                     processes=processes,
-                    profiler=profiler(f"hold_{count}"),
                 ),
             )
+    if targets:
+        runs.update(await profiled_runs(args, url, processes, profiler))
+    return runs
+
+
+async def profiled_runs(
+    args: argparse.Namespace,
+    url: str,
+    processes: list[procs.StackProcess],
+    profiler: Callable[[str], Profiler | None],
+) -> dict[str, Any]:
+    """Scenarios again under py-spy, after the measured ones.
+
+    Sampling costs CPU on a two-core box, so no figure of the tables comes from these
+    runs: they only say where the time goes.
+    """
+    runs: dict[str, Any] = {}
+    runs["profiled_chats"] = await _guarded(
+        "chats under py-spy",
+        lambda: chats_scenario(
+            url, chats=args.chats, rounds=12, words=args.words, processes=processes
+        ),
+        profiler("chats"),
+    )
+    runs["profiled_cached"] = await _guarded(
+        "cached answers under py-spy",
+        lambda: cached_scenario(url, clients=1, repeats=1000, words=args.words),
+        profiler("cached"),
+    )
+    runs["profiled_hold_1000"] = await _guarded(
+        "1,000 live streams under py-spy",
+        lambda: hold_scenario(
+            url,
+            streams=1000,
+            live_streams=1000,
+            live_jobs=min(args.live_jobs, 1000),
+            seconds=10.0,
+            processes=processes,
+            profiler=profiler("hold_1000"),
+        ),
+    )
     return runs
 
 
