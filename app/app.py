@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     queue = JobQueue(
         RedisJobQueue(redis, emitter), FileJobQueue(FileChannel(settings.fallback_dir))
     )
-    hub = EventHub(redis)
+    hub = EventHub(redis, settings.sse_heartbeat_s)
     history = HistoryStore(redis)
     # Caches: answers in L1 + L2 (L2 on aiocache's own tiny pool, named like ours),
     # finished jobs' snapshots in L1 only.

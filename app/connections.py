@@ -44,3 +44,8 @@ def make_redis(
         **options,
     )
     return aioredis.Redis(connection_pool=pool)
+
+
+def pool_exhausted(exc: BaseException) -> bool:
+    """True when no pooled connection freed up in time: Redis is busy, not down."""
+    return isinstance(exc, aioredis.ConnectionError) and str(exc) == "No connection available."

@@ -32,7 +32,7 @@ MAX_BACKLOG = 10_000
 class Subscription:
     """Live events of one job for one SSE client."""
 
-    __slots__ = ("_wakeup", "backlog", "job_id", "overflowed", "resync")
+    __slots__ = ("_wakeup", "backlog", "job_id", "overflowed", "ping_due", "quiet", "resync")
 
     def __init__(self, job_id: str) -> None:
         self.job_id = job_id
@@ -40,29 +40,35 @@ class Subscription:
         self._wakeup = asyncio.Event()
         self.resync = False
         self.overflowed = False
+        #: Set by the hub's ticker when nothing was pushed for a whole heartbeat.
+        self.ping_due = False
+        self.quiet = True
 
     def push(self, event: Event) -> None:
         if len(self.backlog) >= MAX_BACKLOG:
             self.overflowed = True
         else:
             self.backlog.append(event)
+        self.quiet = False
         self._wakeup.set()
+
+    def tick(self) -> None:
+        """One heartbeat period passed: ask for a ping if it was quiet throughout."""
+        if self.quiet:
+            self.ping_due = True
+            self._wakeup.set()
+        self.quiet = True
 
     def flag_resync(self) -> None:
         self.resync = True
         self._wakeup.set()
 
-    async def wait(self, timeout_s: float) -> bool:
-        """Wait until something arrived; False on timeout."""
-        if self.backlog or self.resync or self.overflowed:
-            return True
+    async def wait(self) -> None:
+        """Wait until there are events, a resync or overflow, or a ping is due."""
+        if self.backlog or self.resync or self.overflowed or self.ping_due:
+            return
         self._wakeup.clear()
-        try:
-            async with asyncio.timeout(timeout_s):
-                await self._wakeup.wait()
-        except TimeoutError:
-            return False
-        return True
+        await self._wakeup.wait()
 
     def drain(self) -> list[Event]:
         events = list(self.backlog)
@@ -73,10 +79,11 @@ class Subscription:
 class EventHub:
     """Owns the process's one events subscription and its local subscribers."""
 
-    def __init__(self, redis: aioredis.Redis) -> None:
+    def __init__(self, redis: aioredis.Redis, heartbeat_s: float) -> None:
         self._redis = redis
+        self._heartbeat_s = heartbeat_s
         self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
 
     @property
@@ -108,13 +115,24 @@ class EventHub:
             subscription.push(event)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="event-hub")
+        self._tasks = [
+            asyncio.create_task(self._run(), name="event-hub"),
+            asyncio.create_task(self._tick(), name="event-hub-heartbeat"),
+        ]
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
+
+    async def _tick(self) -> None:
+        # One timer for every stream of the process, instead of a timeout per wait.
+        while True:
+            await asyncio.sleep(self._heartbeat_s)
+            for subs in self._subscribers.values():
+                for subscription in subs:
+                    subscription.tick()
 
     async def _run(self) -> None:
         backoff_s = 0.05

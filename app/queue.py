@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from app import telemetry
-from app.connections import REDIS_DOWN_ERRORS
+from app.connections import REDIS_DOWN_ERRORS, pool_exhausted
 from app.fallback import FileJobQueue
 from app.jobs import Job
 from app.redis_queue import JobNotFoundError, RedisJobQueue
@@ -23,7 +23,7 @@ Channel = RedisJobQueue | FileJobQueue
 
 
 class RedisUnavailableError(Exception):
-    """Redis did not answer, and the job is not on the file channel either."""
+    """Redis is too busy or unreachable for this request, and no fallback applies."""
 
 
 class JobQueue:
@@ -44,7 +44,9 @@ class JobQueue:
         """Accept the job on Redis, or on the file channel when Redis is down."""
         try:
             await self.redis.submit(job)
-        except REDIS_DOWN_ERRORS:
+        except REDIS_DOWN_ERRORS as exc:
+            if pool_exhausted(exc):
+                raise RedisUnavailableError(job.id) from exc  # overloaded: 503, retry
             await self.files.submit(job)
             self._set_mode("file")
             return self.files
@@ -58,7 +60,9 @@ class JobQueue:
         except JobNotFoundError:
             return self.files, await self.files.get(job_id)
         except REDIS_DOWN_ERRORS as exc:
-            log.warning("looking up %s: Redis unreachable (%r)", job_id, exc)
+            if pool_exhausted(exc):
+                raise RedisUnavailableError(job_id) from exc  # busy, not down
+            log.warning("looking up %s: Redis unreachable (%s)", job_id, exc)
             self._set_mode("file")
             try:
                 return self.files, await self.files.get(job_id)

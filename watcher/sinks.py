@@ -5,6 +5,7 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any, Protocol
@@ -67,11 +68,19 @@ class RedisSink:
 
     mode = "redis"
 
-    def __init__(self, redis: aioredis.Redis, emitter: EventEmitter, job: Job) -> None:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        emitter: EventEmitter,
+        job: Job,
+        slot: asyncio.Semaphore | None = None,
+    ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
         self._history = HistoryStore(redis)
+        #: The watcher's concurrency slot this job holds; given back while it waits.
+        self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
         return await self._emitter.emit(
@@ -90,6 +99,16 @@ class RedisSink:
         )
 
     async def wait_answers(self, timeout_s: float) -> list[Any] | None:
+        # A job waiting for a person must not keep other projects from running.
+        if self._slot is None:
+            return await self._pop_answers(timeout_s)
+        self._slot.release()
+        try:
+            return await self._pop_answers(timeout_s)
+        finally:
+            await self._slot.acquire()
+
+    async def _pop_answers(self, timeout_s: float) -> list[Any] | None:
         # Short BLPOPs: each must end well within the client's socket timeout (5 s).
         deadline = time.monotonic() + timeout_s
         while (remaining := deadline - time.monotonic()) > 0:

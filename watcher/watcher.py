@@ -197,9 +197,8 @@ class Watcher:
             restarted = reclaimed and job.status is not JobStatus.PENDING
             self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
             telemetry.JOBS_RUNNING.set(len(self._running))
-            await self.runner.run(
-                job, RedisSink(self.redis, self.emitter, job), restarted=restarted
-            )
+            sink = RedisSink(self.redis, self.emitter, job, self.slots)
+            await self.runner.run(job, sink, restarted=restarted)
             acknowledged = True
         finally:
             self._running.pop(job_id, None)
@@ -281,10 +280,17 @@ class Watcher:
         await self.redis.hset(keys.WATCHERS_HASH, self.id, orjson.dumps(beat))
         await recovery.refresh_claims(self.redis, self.id, list(self._held))
         # A cancel notice can be missed while reconnecting: the job hash is the truth.
-        for job_id in list(self._running):
-            status = await self.redis.hget(keys.job(job_id), "status")
-            if status is None or JobStatus(status.decode()).finished:
-                self.cancel_job(job_id)
+        # Only "cancelled" is written by someone else; "complete" or "error" are this
+        # watcher's own, and a job in its last steps (acknowledging) must not be cut.
+        running = list(self._running)
+        if running:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for job_id in running:
+                    pipe.hget(keys.job(job_id), "status")
+                statuses = await pipe.execute()
+            for job_id, status in zip(running, statuses, strict=True):
+                if status is None or status == JobStatus.CANCELLED.value.encode():
+                    self.cancel_job(job_id)
 
     def cancel_job(self, job_id: str) -> None:
         """Stop a running job at the user's request."""

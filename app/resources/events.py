@@ -46,7 +46,7 @@ def render(events: Iterable[Event], last_seq: int) -> tuple[bytes, int, bool, bo
 
 
 async def redis_stream(
-    hub: EventHub, queue: RedisJobQueue, job_id: str, last_seq: int, heartbeat_s: float
+    hub: EventHub, queue: RedisJobQueue, job_id: str, last_seq: int
 ) -> AsyncIterator[bytes]:
     """Replay + live events of a Redis job, with no gap and no duplicate."""
     subscription = hub.subscribe(job_id)
@@ -67,9 +67,12 @@ async def redis_stream(
                 replay_needed = False
             if subscription.overflowed:
                 return  # too far behind: the client reconnects and resumes from the log
-            if not await subscription.wait(heartbeat_s):
+            await subscription.wait()
+            if subscription.ping_due and not subscription.backlog:
+                subscription.ping_due = False
                 yield PING
                 continue
+            subscription.ping_due = False
             frames, last_seq, ended, replay_needed = render(subscription.drain(), last_seq)
             if frames:
                 yield frames
@@ -119,7 +122,7 @@ class EventStreamResource:
         except JobNotFoundError:
             raise not_found(f"no job {job_id}") from None
         if isinstance(channel, RedisJobQueue):
-            events = redis_stream(self._hub, channel, job_id, last_seq, self._heartbeat_s)
+            events = redis_stream(self._hub, channel, job_id, last_seq)
         else:
             events = file_stream(channel, job_id, last_seq, self._heartbeat_s)
         resp.content_type = "text/event-stream"

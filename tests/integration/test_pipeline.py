@@ -7,7 +7,7 @@ import dataclasses
 import itertools
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -269,3 +269,19 @@ async def _wait_for_status(client: httpx.AsyncClient, job_id: str, status: str) 
 
 def test_settings_fixture_uses_echo(settings: Settings) -> None:
     assert settings.default_model == "echo"
+
+
+async def test_a_job_waiting_for_answers_does_not_hold_a_watcher_slot(
+    stack: Stack, watcher: Callable[..., WatcherProcess]
+) -> None:
+    stack.watcher.stop()
+    watcher(watcher_concurrency=1)
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        asking = await start_chat(client, "wait [[ASK]]\nok?\n[[/ASK]]", project="asks")
+        await _wait_for_status(client, asking["job_id"], "waiting_for_answers")
+        other = await start_chat(client, "meanwhile elsewhere", project="other", cache=False)
+        result = await read_stream(client, other["stream_url"], timeout_s=10)
+        assert result.events[-1].type == "done", "the only slot was free for another project"
+        await client.post("/api/chat/answers", json={"job_id": asking["job_id"], "answers": ["y"]})
+        finished = await read_stream(client, asking["stream_url"], timeout_s=10)
+    assert finished.events[-1].type == "done"
