@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import time
+from collections import Counter
 from collections.abc import Coroutine
 from typing import Any
 
@@ -63,6 +64,7 @@ class Watcher:
         self._held: dict[str, str] = {}  # stream entry id -> job id
         self._running: dict[str, asyncio.Task[Any]] = {}  # job id -> task
         self._turns: dict[str, asyncio.Event] = {}  # project -> "the head changed"
+        self._turn_waiters: Counter[str] = Counter()  # project -> jobs waiting for a turn
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = asyncio.Event()
 
@@ -248,6 +250,16 @@ class Watcher:
 
     async def _wait_turn(self, job: Job) -> None:
         turn = self._turns.setdefault(job.project, asyncio.Event())
+        self._turn_waiters[job.project] += 1
+        try:
+            await self._wait_for_head(job, turn)
+        finally:
+            self._turn_waiters[job.project] -= 1
+            if not self._turn_waiters[job.project]:  # forget idle projects
+                del self._turn_waiters[job.project]
+                self._turns.pop(job.project, None)
+
+    async def _wait_for_head(self, job: Job, turn: asyncio.Event) -> None:
         while True:
             turn.clear()
             if await self._is_head(job):
