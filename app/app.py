@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -11,7 +12,7 @@ import orjson
 import redis.asyncio as aioredis
 from falcon import media
 
-from app import errors
+from app import errors, telemetry
 from app.access import access_middleware
 from app.cache import BoundedMemoryCache, TieredCache, make_redis_tier
 from app.chat import ChatService
@@ -63,12 +64,17 @@ class Lifecycle:
         self._hub = hub
         self._redis = redis
         self._caches = caches
+        self._flusher: asyncio.Task[None] | None = None
 
     async def process_startup(self, scope: dict, event: dict) -> None:
         await self._hub.start()
+        self._flusher = asyncio.create_task(telemetry.CHUNK_DELIVERY_BUFFER.flush_periodically())
         log.info("app started")
 
     async def process_shutdown(self, scope: dict, event: dict) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+        telemetry.CHUNK_DELIVERY_BUFFER.flush()
         await self._hub.stop()
         for cache in self._caches:
             await cache.close()

@@ -36,6 +36,8 @@ from opentelemetry.util.types import AttributeValue
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.exposition import choose_encoder, start_http_server
 
+from app.buffered_histogram import BufferedHistogram
+
 log = logging.getLogger(__name__)
 
 # Buckets from 0.5 ms to 10 s: the targets live at 5-20 ms, the seed's at 100-500 ms.
@@ -83,6 +85,8 @@ CHUNK_DELIVERY = Histogram(
     "Watcher emitted a chunk -> written to the SSE client",
     buckets=LATENCY_BUCKETS_S,
 )
+#: The SSE path observes through this buffer (see app/buffered_histogram.py).
+CHUNK_DELIVERY_BUFFER = BufferedHistogram(CHUNK_DELIVERY)
 HTTP_REQUEST_DURATION = Histogram(
     "relay_http_request_duration_seconds",
     "HTTP request handling time (SSE: time to headers)",

@@ -39,7 +39,7 @@ def render(events: Iterable[Event], last_seq: int) -> tuple[bytes, int, bool, bo
         frames.append(event.frame)
         last_seq = event.seq
         if event.type == EventType.CHUNK:
-            telemetry.CHUNK_DELIVERY.observe(max(now_ms - event.ts, 0) / 1000)
+            telemetry.CHUNK_DELIVERY_BUFFER.observe(max(now_ms - event.ts, 0) / 1000)
         if event.terminal:
             return b"".join(frames), last_seq, True, False
     return b"".join(frames), last_seq, False, False
