@@ -24,6 +24,7 @@ from app.hub import EventHub
 from app.logs import configure_logging
 from app.middleware import telemetry_middleware
 from app.queue import JobQueue, RedisUnavailableError
+from app.recent import RecentJobs
 from app.redis_queue import RedisJobQueue
 from app.resources.chat import (
     ActiveJobResource,
@@ -112,7 +113,8 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     )
     responses = ResponseCache(redis, answers, settings)
     flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
-    chats = ChatService(settings, queue, responses, flights)
+    recent = RecentJobs()
+    chats = ChatService(settings, queue, responses, flights, recent)
 
     middleware = [
         *telemetry_middleware(settings),  # first: it times everything, 401s included
@@ -142,7 +144,7 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     app.add_route("/api/active/{project}", ActiveJobResource(queue))
     app.add_route(
         "/api/sse/status/{job_id}",
-        EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms),
+        EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms, recent),
     )
     app.add_route("/api/projects", ProjectsResource(history))
     app.add_route("/api/history/{project}", HistoryResource(history))

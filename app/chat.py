@@ -16,6 +16,7 @@ from app.connections import REDIS_DOWN_ERRORS
 from app.errors import bad_request
 from app.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from app.queue import JobQueue
+from app.recent import RecentJobs
 from app.response_cache import CachedAnswer, ResponseCache, cached_timings
 from app.settings import Settings
 from app.single_flight import SingleFlight
@@ -61,11 +62,14 @@ class ChatService:
         queue: JobQueue,
         responses: ResponseCache | None = None,
         flights: SingleFlight | None = None,
+        recent: RecentJobs | None = None,
     ) -> None:
         self._settings = settings
         self._queue = queue
         self._responses = responses
         self._flights = flights
+        #: Where a hit's events are kept so its stream replays from memory.
+        self._recent = recent
 
     def new_job(self, request: ChatRequest) -> Job:
         return Job(
@@ -139,8 +143,10 @@ class ChatService:
             "ts": time.time(),
             "job_id": job.id,
         }
-        await self._queue.redis.store_answered(
+        events_written = await self._queue.redis.store_answered(
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
+        if self._recent is not None:
+            self._recent.remember(hit.id, events_written)
         log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
         return hit

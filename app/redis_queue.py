@@ -107,8 +107,8 @@ class RedisJobQueue:
         *,
         event_log_ttl_s: int,
         history_entry: dict[str, Any] | None = None,
-    ) -> None:
-        """Store an already answered job (a cache hit) in ONE round trip.
+    ) -> list[Event]:
+        """Store an already answered job (a cache hit) in ONE round trip; its events.
 
         The batched form of :meth:`store_finished`: the job hash (complete), every
         event (the last one terminal) as the same frames the emitter writes, the
@@ -145,6 +145,7 @@ class RedisJobQueue:
             stored, *_ = await pipe.execute()
         if not stored:
             raise JobStateError(f"job {job.id} already exists")
+        return [Event.from_message(message) for message in messages]
 
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))

@@ -22,6 +22,7 @@ from app.fallback import FileJobQueue
 from app.hub import EventHub
 from app.jobs import Event, EventType
 from app.queue import JobQueue
+from app.recent import RecentJobs
 from app.redis_queue import JobNotFoundError, RedisJobQueue
 
 PING = b": ping\n\n"
@@ -105,30 +106,52 @@ async def file_stream(
         stop.set()
 
 
+async def replay(events: list[Event], last_seq: int) -> AsyncIterator[bytes]:
+    """A finished job's events after ``last_seq``, from memory."""
+    frames, _, _, _ = render(events, last_seq)
+    if frames:
+        yield frames
+
+
 class EventStreamResource:
     """The SSE endpoint."""
 
-    def __init__(self, queue: JobQueue, hub: EventHub, heartbeat_s: float, retry_ms: int) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        hub: EventHub,
+        heartbeat_s: float,
+        retry_ms: int,
+        recent: RecentJobs | None = None,
+    ) -> None:
         self._queue = queue
         self._hub = hub
+        self._recent = recent
         self._heartbeat_s = heartbeat_s
         self._retry = b"retry: %d\n\n" % retry_ms
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         validation.job_id(job_id)
         last_seq = validation.last_event_id(req)
+        kept = self._recent.events(job_id) if self._recent is not None else None
+        if kept is not None:
+            events: AsyncIterator[bytes] = replay(kept, last_seq)
+        else:
+            events = await self._live_or_logged(job_id, last_seq)
+        resp.content_type = "text/event-stream"
+        resp.set_header("Cache-Control", "no-store")
+        resp.set_header("X-Accel-Buffering", "no")
+        resp.stream = self._framed(events)
+
+    async def _live_or_logged(self, job_id: str, last_seq: int) -> AsyncIterator[bytes]:
+        """The stream of a job found in Redis (replay + live) or on the file channel."""
         try:
             channel, _ = await self._queue.locate(job_id)
         except JobNotFoundError:
             raise not_found(f"no job {job_id}") from None
         if isinstance(channel, RedisJobQueue):
-            events = redis_stream(self._hub, channel, job_id, last_seq)
-        else:
-            events = file_stream(channel, job_id, last_seq, self._heartbeat_s)
-        resp.content_type = "text/event-stream"
-        resp.set_header("Cache-Control", "no-store")
-        resp.set_header("X-Accel-Buffering", "no")
-        resp.stream = self._framed(events)
+            return redis_stream(self._hub, channel, job_id, last_seq)
+        return file_stream(channel, job_id, last_seq, self._heartbeat_s)
 
     async def _framed(self, events: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
         telemetry.SSE_CONNECTIONS.inc()
