@@ -142,7 +142,12 @@ class Watcher:
                     for entry_id, fields in entries:
                         free -= 1  # the slot goes with the job to its handler
                         self._spawn(
-                            self._handle(entry_id.decode(), fields[b"job_id"].decode(), True)
+                            self._handle(
+                                entry_id.decode(),
+                                fields[b"job_id"].decode(),
+                                True,
+                                project=fields.get(b"project", b"").decode(),
+                            )
                         )
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
@@ -174,17 +179,23 @@ class Watcher:
 
     # --- one job --------------------------------------------------------------------
     async def _handle(
-        self, entry_id: str, job_id: str, have_slot: bool, *, reclaimed: bool = False
+        self,
+        entry_id: str,
+        job_id: str,
+        have_slot: bool,
+        *,
+        reclaimed: bool = False,
+        project: str = "",
     ) -> None:
         """Wait for the project's turn, run the job, acknowledge it."""
         self._held[entry_id] = job_id
         acknowledged = False
         try:
-            job = await self._load(job_id)
+            job, first_in_line = await self._load_and_check_line(job_id, project)
             if job is None or job.status.finished:
                 acknowledged = True
                 return
-            if not await self._is_head(job):
+            if not first_in_line and not await self._is_head(job):
                 if have_slot:
                     self.slots.release()
                     have_slot = False
@@ -211,6 +222,24 @@ class Watcher:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
                     await self._acknowledge(entry_id, job_id)
             self._held.pop(entry_id, None)
+
+    async def _load_and_check_line(self, job_id: str, project: str) -> tuple[Job | None, bool]:
+        """The job, and whether it surely heads its project's line, in one round trip.
+
+        False for "first in line" only means "not sure": :meth:`_is_head` decides then.
+        """
+        if not project:
+            return await self._load(job_id), False
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.hgetall(keys.job(job_id))
+                pipe.lindex(keys.project_order(project), 0)
+                raw, head = await pipe.execute()
+        except REDIS_DOWN_ERRORS:
+            return await self._load(job_id), False  # _load waits the outage out
+        job = Job.from_hash(raw) if raw else None
+        first = head is None or head.decode() == job_id
+        return job, first and job is not None and job.project == project
 
     async def _load(self, job_id: str) -> Job | None:
         """The job's current state; waits out a Redis outage rather than dropping it."""
