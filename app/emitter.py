@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
 from app import keys
-from app.jobs import FINISHED_STATUSES, Event, EventType, JobStatus, is_terminal
+from app.jobs import FINISHED_STATUSES, EventType, JobStatus, is_terminal
 
 _EMIT = """
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -172,8 +172,3 @@ class EventEmitter:
         assert status in FINISHED_STATUSES
         all_fields = {"status": status.value, "finished_ts": repr(ts_ms / 1000), **(fields or {})}
         return await self.emit(job_id, event_type, payload, ts_ms, fields=all_fields)
-
-
-def event_from_entry(fields: dict[bytes, bytes]) -> Event:
-    """Decode one event-log entry."""
-    return Event.from_fields(fields)

@@ -6,11 +6,19 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from app import keys
 
 #: Exchanges kept per project; older ones are trimmed.
 MAX_EXCHANGES = 1000
+
+
+def queue_append(pipe: Pipeline, project: str, entry: dict[str, Any]) -> None:
+    """Add the commands appending ``entry`` to ``project``'s history to ``pipe``."""
+    pipe.rpush(keys.project_history(project), orjson.dumps(entry))
+    pipe.ltrim(keys.project_history(project), -MAX_EXCHANGES, -1)
+    pipe.sadd(keys.PROJECTS_SET, project)
 
 
 class HistoryStore:
@@ -21,9 +29,7 @@ class HistoryStore:
 
     async def append(self, project: str, entry: dict[str, Any]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(keys.project_history(project), orjson.dumps(entry))
-            pipe.ltrim(keys.project_history(project), -MAX_EXCHANGES, -1)
-            pipe.sadd(keys.PROJECTS_SET, project)
+            queue_append(pipe, project, entry)
             await pipe.execute()
 
     async def list(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:

@@ -68,11 +68,21 @@ class Event:
 
     @classmethod
     def create(cls, job_id: str, seq: int, type: str, ts: float, payload: dict[str, Any]) -> Event:
-        """Render ``payload`` (plus ``seq`` and ``ts``) into an SSE frame."""
-        data = {"seq": seq, **payload, "ts": ts}
-        body = orjson.dumps(data)
-        frame = b"id: %d\nevent: %s\ndata: %s\n\n" % (seq, type.encode(), body)
-        return cls(job_id, seq, type, ts, frame, is_terminal(type, data))
+        """Render ``payload`` (plus ``seq`` and ``ts``) into an SSE frame.
+
+        Byte for byte what the emitter's Lua script writes: data is
+        ``{"seq":N,<payload>,"ts":T}`` with ``T`` the ``repr`` of the ms timestamp.
+        """
+        body = orjson.dumps(payload)[1:-1]
+        inner = b"," + body if body else b""
+        frame = b'id: %d\nevent: %s\ndata: {"seq":%d%s,"ts":%s}\n\n' % (
+            seq,
+            type.encode(),
+            seq,
+            inner,
+            repr(ts).encode(),
+        )
+        return cls(job_id, seq, type, ts, frame, is_terminal(type, payload))
 
     def data(self) -> dict[str, Any]:
         """The decoded JSON ``data`` of the frame."""

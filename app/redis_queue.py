@@ -15,8 +15,8 @@ import redis.asyncio as aioredis
 
 from app import keys
 from app.emitter import EventEmitter, JobFinishedError
-from app.history import MAX_EXCHANGES
-from app.jobs import Event, EventType, Job, JobStatus, is_terminal
+from app.history import queue_append
+from app.jobs import Event, EventType, Job, JobStatus
 
 #: Writes a whole answered job at once (a cache hit): the hash, every event-log entry
 #: and the text, with the retention TTL of a finished job. Refuses an existing job.
@@ -35,23 +35,6 @@ local ttl = tonumber(ARGV[1])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
 return seq
 """
-
-
-def render_message(
-    job_id: str, seq: int, event_type: EventType, payload: dict[str, Any], ts_ms: float
-) -> bytes:
-    """The event-log/pub-sub message of one event, byte for byte as the emitter's script.
-
-    Header ``<job> <seq> <type> <ts> <terminal>``, a newline, then the SSE frame whose
-    data is ``{"seq":N,<payload>,"ts":T}`` (``T`` is ``repr`` of the ms timestamp).
-    """
-    body = orjson.dumps(payload)[1:-1]
-    inner = b"," + body if body else b""
-    ts = repr(ts_ms).encode()
-    kind = event_type.value.encode()
-    frame = b'id: %d\nevent: %s\ndata: {"seq":%d%s,"ts":%s}\n\n' % (seq, kind, seq, inner, ts)
-    flag = b"1" if is_terminal(event_type, payload) else b"0"
-    return b"%s %d %s %s %s\n%s" % (job_id.encode(), seq, kind, ts, flag, frame)
 
 
 class JobNotFoundError(Exception):
@@ -81,25 +64,6 @@ class RedisJobQueue:
             pipe.xadd(keys.JOBS_STREAM, {"job_id": job.id, "project": job.project})
             await pipe.execute()
 
-    async def store_finished(
-        self, job: Job, events: list[tuple[EventType, dict[str, Any]]]
-    ) -> None:
-        """Store a job that is already answered (a cache hit) with its events."""
-        job.status = JobStatus.PENDING
-        await self.redis.hset(keys.job(job.id), mapping=job.to_hash())
-        ts = job.created_ts * 1000
-        for event_type, payload in events[:-1]:
-            await self.emitter.emit(job.id, event_type, payload, ts, text=payload.get("text", ""))
-        event_type, payload = events[-1]
-        await self.emitter.finish(
-            job.id,
-            JobStatus.COMPLETE,
-            event_type,
-            payload,
-            ts,
-            fields={"result": payload.get("result", ""), "cached": "1"},
-        )
-
     async def store_answered(
         self,
         job: Job,
@@ -110,16 +74,16 @@ class RedisJobQueue:
     ) -> list[Event]:
         """Store an already answered job (a cache hit) in ONE round trip; its events.
 
-        The batched form of :meth:`store_finished`: the job hash (complete), every
-        event (the last one terminal) as the same frames the emitter writes, the
-        answer text, and optionally the exchange appended to the project's history.
+        The job hash (complete), every event (the last one terminal) as the same
+        frames the emitter writes, the answer text, and optionally the exchange
+        appended to the project's history.
         Nothing is published: the job id is unknown to any client until this
         returns, so every reader replays the event log. Raises :class:`JobStateError`
         if a job with this id already exists.
         """
         ts_ms = time.time() * 1000
-        messages = [
-            render_message(job.id, seq, event_type, payload, ts_ms)
+        rendered = [
+            Event.create(job.id, seq, event_type, ts_ms, payload)
             for seq, (event_type, payload) in enumerate(events, 1)
         ]
         text = "".join(p.get("text", "") for t, p in events if t == EventType.CHUNK)
@@ -131,21 +95,18 @@ class RedisJobQueue:
         args: list[str | bytes | int] = [event_log_ttl_s, text, len(fields)]
         for name, value in fields.items():
             args.extend((name, value))
-        args.extend(messages)
+        args.extend(event.to_message() for event in rendered)
         job_keys = (keys.job(job.id), keys.job_events(job.id), keys.job_text(job.id))
         # Not a MULTI: the job's keys ({job_id} slot) are written atomically by the
         # script, the history ({project} slot) by plain commands in the same round trip.
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.eval(_STORE_ANSWERED, len(job_keys), *job_keys, *args)
             if history_entry is not None:
-                history = keys.project_history(job.project)
-                pipe.rpush(history, orjson.dumps(history_entry))
-                pipe.ltrim(history, -MAX_EXCHANGES, -1)
-                pipe.sadd(keys.PROJECTS_SET, job.project)
+                queue_append(pipe, job.project, history_entry)
             stored, *_ = await pipe.execute()
         if not stored:
             raise JobStateError(f"job {job.id} already exists")
-        return [Event.from_message(message) for message in messages]
+        return rendered
 
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))

@@ -22,7 +22,7 @@ from app.emitter import EventEmitter
 from app.fallback import FileChannel, FileJobQueue
 from app.jobs import Event, EventType, Job, JobStatus
 from app.queue import JobQueue
-from app.redis_queue import RedisJobQueue, render_message
+from app.redis_queue import RedisJobQueue
 from app.response_cache import (
     CONTEXT_WINDOW,
     CachedAnswer,
@@ -284,7 +284,9 @@ async def test_batched_frames_are_byte_identical_to_the_emitters(redis: aioredis
         await emitter.emit(job.id, event_type, payload, ts)
     await emitter.finish(job.id, JobStatus.COMPLETE, *events[-1], ts)
     logged = [fields[b"m"] for _, fields in await redis.xrange(keys.job_events(job.id))]
-    rendered = [render_message(job.id, i, t, p, ts) for i, (t, p) in enumerate(events, 1)]
+    rendered = [
+        Event.create(job.id, i, t, ts, p).to_message() for i, (t, p) in enumerate(events, 1)
+    ]
     assert rendered == logged
 
 
