@@ -23,7 +23,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
 from app import keys
-from app.jobs import FINISHED_STATUSES, EventType, JobStatus, is_terminal
+from app.jobs import EventType, JobStatus, finish_fields, is_terminal
 
 _EMIT = """
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -169,6 +169,5 @@ class EventEmitter:
         fields: dict[str, str] | None = None,
     ) -> int:
         """Write the terminal event and the final status in one step."""
-        assert status in FINISHED_STATUSES
-        all_fields = {"status": status.value, "finished_ts": repr(ts_ms / 1000), **(fields or {})}
+        all_fields = {**finish_fields(status, ts_ms / 1000), **(fields or {})}
         return await self.emit(job_id, event_type, payload, ts_ms, fields=all_fields)

@@ -55,6 +55,12 @@ def is_terminal(event_type: str, data: dict[str, Any]) -> bool:
     return event_type == EventType.STATUS and data.get("status") in FINISHED_STATUSES
 
 
+def finish_fields(status: JobStatus, finished_ts_s: float) -> dict[str, str]:
+    """The job-hash fields every terminal write sets (Redis emitter and file sink)."""
+    assert status in FINISHED_STATUSES
+    return {"status": status.value, "finished_ts": repr(finished_ts_s)}
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event of a job, already rendered as its SSE frame."""

@@ -18,7 +18,7 @@ from app.connections import REDIS_DOWN_ERRORS
 from app.emitter import EventEmitter, JobFinishedError
 from app.fallback import FileChannel
 from app.history import HistoryStore
-from app.jobs import Event, EventType, Job, JobStatus, is_terminal
+from app.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class FileSink:
         return self._seq
 
     async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
-        all_fields = {"status": status.value, "finished_ts": repr(time.time()), **(fields or {})}
+        all_fields = {**finish_fields(status, time.time()), **(fields or {})}
         return await self.emit(event_type, payload, fields=all_fields)
 
     def _apply(self, fields: dict[str, str]) -> None:
