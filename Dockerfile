@@ -20,14 +20,14 @@ ARG EXTRAS=""
 
 # Dependencies first, from pyproject.toml alone, so code changes reuse this layer.
 COPY pyproject.toml ./
-RUN mkdir -p app watcher && touch README.md app/__init__.py watcher/__init__.py \
+RUN mkdir -p relay app watcher && touch README.md relay/__init__.py app/__init__.py watcher/__init__.py \
     && if [ -n "$EXTRAS" ]; then \
          apt-get update && apt-get install -y --no-install-recommends build-essential cmake \
          && rm -rf /var/lib/apt/lists/*; \
        fi \
     && pip install ".${EXTRAS:+[$EXTRAS]}" \
     && pip uninstall -y relay \
-    && rm -rf app watcher README.md build ./*.egg-info
+    && rm -rf relay app watcher README.md build ./*.egg-info
 
 COPY . .
 # Editable: the settings' default folders stay relative to the source tree.

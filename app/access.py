@@ -27,7 +27,7 @@ import falcon
 import falcon.asgi
 from falcon import CORSMiddleware
 
-from app.settings import Settings
+from relay.settings import Settings
 
 COOKIE_NAME = "relay_token"
 SESSION_PATH = "/api/session"

@@ -12,20 +12,12 @@ import orjson
 import redis.asyncio as aioredis
 from falcon import media
 
-from app import errors, telemetry
+from app import errors
 from app.access import access_middleware
-from app.cache import BoundedMemoryCache, TieredCache, make_redis_tier
 from app.chat import ChatService
-from app.connections import make_redis
-from app.emitter import EventEmitter
-from app.fallback import FileChannel, FileJobQueue
-from app.history import HistoryStore
 from app.hub import EventHub
-from app.logs import configure_logging
 from app.middleware import telemetry_middleware
 from app.queue import JobQueue, RedisUnavailableError
-from app.recent import RecentJobs
-from app.redis_queue import RedisJobQueue
 from app.resources.chat import (
     ActiveJobResource,
     ChatAnswersResource,
@@ -48,9 +40,18 @@ from app.resources.history import (
     ProjectsResource,
 )
 from app.resources.metrics import MetricsResource
-from app.response_cache import ResponseCache
-from app.settings import Settings
-from app.single_flight import SingleFlight, marker_ttl_s
+from relay import telemetry
+from relay.cache import BoundedMemoryCache, TieredCache, make_redis_tier
+from relay.connections import make_redis
+from relay.emitter import EventEmitter
+from relay.fallback import FileChannel, FileJobQueue
+from relay.history import HistoryStore
+from relay.logs import configure_logging
+from relay.recent import RecentJobs
+from relay.redis_queue import RedisJobQueue
+from relay.response_cache import ResponseCache
+from relay.settings import Settings
+from relay.single_flight import SingleFlight, marker_ttl_s
 
 log = logging.getLogger(__name__)
 

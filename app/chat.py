@@ -11,15 +11,16 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from app import models, telemetry, validation
-from app.connections import REDIS_DOWN_ERRORS
+from app import validation
 from app.errors import bad_request
-from app.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from app.queue import JobQueue
-from app.recent import RecentJobs
-from app.response_cache import CachedAnswer, ResponseCache, cached_timings
-from app.settings import Settings
-from app.single_flight import SingleFlight
+from relay import models, telemetry
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
+from relay.recent import RecentJobs
+from relay.response_cache import CachedAnswer, ResponseCache, cached_timings
+from relay.settings import Settings
+from relay.single_flight import SingleFlight
 
 log = logging.getLogger(__name__)
 

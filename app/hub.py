@@ -19,9 +19,9 @@ from collections import defaultdict, deque
 
 import redis.asyncio as aioredis
 
-from app import keys
-from app.connections import REDIS_DOWN_ERRORS
-from app.jobs import Event
+from relay import keys
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.jobs import Event
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
 
-from app import telemetry
-from app.settings import Settings
+from relay import telemetry
+from relay.settings import Settings
 
 UNMATCHED_ROUTE = "unmatched"
 #: Paths that get metrics but no span: scrapes and health checks would drown real traces.

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from app import telemetry
-from app.connections import REDIS_DOWN_ERRORS, pool_exhausted
-from app.fallback import FileJobQueue
-from app.jobs import Job
-from app.redis_queue import JobNotFoundError, RedisJobQueue
+from relay import telemetry
+from relay.connections import REDIS_DOWN_ERRORS, pool_exhausted
+from relay.fallback import FileJobQueue
+from relay.jobs import Job
+from relay.redis_queue import JobNotFoundError, RedisJobQueue
 
 log = logging.getLogger(__name__)
 

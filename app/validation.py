@@ -8,7 +8,7 @@ import falcon
 import orjson
 
 from app.errors import bad_request
-from app.jobs import JOB_ID_PATTERN, PROJECT_PATTERN
+from relay.jobs import JOB_ID_PATTERN, PROJECT_PATTERN
 
 #: Room for the JSON around the message (other fields, escaping) in the body limit.
 ENVELOPE_BYTES = 64 * 1024

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from app.settings import Settings
 from launcher.launch import launch
 from launcher.preflight import LaunchRefused
 from launcher.stack import MissingBinaryError
+from relay.settings import Settings
 
 EXIT_REFUSED = 2
 

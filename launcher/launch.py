@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.settings import Settings
 from launcher import stack
 from launcher.health import StartupFailed, http_ok, redis_ping, wait_until_healthy
 from launcher.preflight import check_exposure, check_ports, ports_needed
 from launcher.supervisor import Supervisor
+from relay.settings import Settings
 
 REDIS_TIMEOUT_S = 30.0
 APP_TIMEOUT_S = 60.0

@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 
-from app.settings import Settings
+from relay.settings import Settings
 
 
 class LaunchRefused(Exception):

@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.settings import ROOT_DIR, Settings
 from proxy import build_static
 from proxy.render import NginxPaths, write_config
+from relay.settings import ROOT_DIR, Settings
 
 #: Debian puts nginx in /usr/sbin, which is not on ordinary users' PATH.
 _SYSTEM_BIN_DIRS = "/usr/sbin:/sbin:/usr/local/sbin"

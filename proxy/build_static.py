@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from app.settings import ROOT_DIR
+from relay.settings import ROOT_DIR
 
 STATIC_DIR = ROOT_DIR / "app" / "static"
 ASSETS = "assets"

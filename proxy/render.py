@@ -15,7 +15,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.settings import Settings
+from relay.settings import Settings
 
 TEMPLATE_PATH = Path(__file__).with_name("nginx.conf.template")
 #: Descriptors per nginx worker: 10,000 SSE streams need two each.

@@ -93,7 +93,7 @@ wanted=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 venv_complete() {
     [ -x "$VENV/bin/python" ] && "$VENV/bin/python" - <<'EOF'
 import importlib.util, sys
-needed = ("granian", "falcon", "redis", "pytest", "ruff", "llama_cpp", "app")
+needed = ("granian", "falcon", "redis", "pytest", "ruff", "llama_cpp", "relay", "app")
 sys.exit(0 if all(importlib.util.find_spec(name) for name in needed) else 1)
 EOF
 }

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from tests.support.processes import (
     AppServer,
     NginxServer,

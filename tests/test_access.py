@@ -9,7 +9,7 @@ import pytest
 
 from app import errors
 from app.access import COOKIE_NAME, access_middleware
-from app.settings import Settings
+from relay.settings import Settings
 
 TOKEN = "s3cret-token"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Histogram
 
-from app.buffered_histogram import BufferedHistogram
+from relay.buffered_histogram import BufferedHistogram
 
 BUCKETS = (0.001, 0.01, 0.1, 1.0)
 VALUES = [0.0, 0.0005, 0.001, 0.002, 0.01, 0.05, 0.5, 1.0, 3.0, 0.001]

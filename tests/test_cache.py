@@ -14,16 +14,16 @@ import orjson
 import pytest
 import redis.asyncio as aioredis
 
-from app import keys, telemetry
 from app.app import create_app
-from app.cache import BoundedMemoryCache, TieredCache, digest, make_redis_tier
 from app.chat import ChatRequest, ChatService
-from app.emitter import EventEmitter
-from app.fallback import FileChannel, FileJobQueue
-from app.jobs import Event, EventType, Job, JobStatus
 from app.queue import JobQueue
-from app.redis_queue import RedisJobQueue
-from app.response_cache import (
+from relay import keys, telemetry
+from relay.cache import BoundedMemoryCache, TieredCache, digest, make_redis_tier
+from relay.emitter import EventEmitter
+from relay.fallback import FileChannel, FileJobQueue
+from relay.jobs import Event, EventType, Job, JobStatus
+from relay.redis_queue import RedisJobQueue
+from relay.response_cache import (
     CONTEXT_WINDOW,
     CachedAnswer,
     ResponseCache,
@@ -33,8 +33,8 @@ from app.response_cache import (
     normalize_prompt,
     valid_answer,
 )
-from app.settings import Settings
-from app.single_flight import SingleFlight
+from relay.settings import Settings
+from relay.single_flight import SingleFlight
 from tests.support.processes import RedisServer, free_port
 from watcher.backends.echo import echo_chunks
 

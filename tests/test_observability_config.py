@@ -14,7 +14,7 @@ import pytest
 import yaml
 from prometheus_client import Counter, Gauge, Histogram
 
-from app import telemetry
+from relay import telemetry
 
 ROOT = Path(__file__).resolve().parent.parent
 OBSERVABILITY = ROOT / "observability"

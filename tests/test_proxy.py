@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.settings import Settings
 from proxy import build_static
+from relay.settings import Settings
 from tests.support.processes import NginxServer, StubUpstream, free_port, running
 from tests.support.stack import Stack, make_settings
 

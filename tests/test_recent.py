@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from app.jobs import Event, EventType
-from app.recent import RecentJobs
+from relay.jobs import Event, EventType
+from relay.recent import RecentJobs
 
 
 def events_of(job_id: str) -> list[Event]:

@@ -23,9 +23,9 @@ from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.openmetrics.exposition import generate_latest as openmetrics_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from app import telemetry
 from app.middleware import RequestMetricsMiddleware, telemetry_middleware, timed_redis
 from app.resources.metrics import MetricsResource
+from relay import telemetry
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENMETRICS_ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
@@ -289,7 +289,7 @@ def test_watcher_metrics_server_serves_openmetrics_with_exemplars(spans):
 WORKER = textwrap.dedent(
     """
     import sys
-    from app import telemetry
+    from relay import telemetry
     telemetry.SSE_CONNECTIONS.inc()
     telemetry.QUEUE_WAIT.observe(0.003)
     telemetry.QUEUE_DEPTH.set(float(sys.argv[1]))
@@ -347,7 +347,7 @@ def test_multiprocess_exposition_merges_workers_and_forgets_dead_ones_live_gauge
 PROBE = textwrap.dedent(
     """
     import json
-    from app import telemetry
+    from relay import telemetry
     provider = telemetry.setup_tracing("relay-probe")
     if provider is None:
         print(json.dumps(None))

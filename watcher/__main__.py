@@ -12,13 +12,13 @@ import time
 import orjson
 import redis.asyncio as aioredis
 
-from app import keys, telemetry
-from app.cache import TieredCache, make_redis_tier
-from app.connections import REDIS_DOWN_ERRORS, make_redis
-from app.logs import configure_logging
-from app.response_cache import ResponseCache
-from app.settings import Settings
-from app.single_flight import SingleFlight, marker_ttl_s
+from relay import keys, telemetry
+from relay.cache import TieredCache, make_redis_tier
+from relay.connections import REDIS_DOWN_ERRORS, make_redis
+from relay.logs import configure_logging
+from relay.response_cache import ResponseCache
+from relay.settings import Settings
+from relay.single_flight import SingleFlight, marker_ttl_s
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
 from watcher.watcher import Watcher, new_watcher_id

@@ -16,9 +16,9 @@ from typing import Any
 import redis.asyncio as aioredis
 from watchfiles import Change, awatch
 
-from app.fallback import WATCH_STEP_MS, FileChannel
-from app.jobs import EventType, JobStatus
-from app.settings import Settings
+from relay.fallback import WATCH_STEP_MS, FileChannel
+from relay.jobs import EventType, JobStatus
+from relay.settings import Settings
 from watcher.runner import JobRunner
 from watcher.sinks import FileSink
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
-from app import keys
+from relay import keys
 
 
 async def refresh_claims(redis: aioredis.Redis, consumer: str, entry_ids: list[str]) -> None:

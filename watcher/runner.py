@@ -20,10 +20,10 @@ from typing import Any
 
 import orjson
 
-from app import telemetry
-from app.emitter import JobFinishedError
-from app.jobs import EventType, Job, JobStatus
-from app.settings import Settings
+from relay import telemetry
+from relay.emitter import JobFinishedError
+from relay.jobs import EventType, Job, JobStatus
+from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
 from watcher.backends.base import (
     Activity,

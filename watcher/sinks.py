@@ -13,12 +13,12 @@ from typing import Any, Protocol
 import orjson
 import redis.asyncio as aioredis
 
-from app import keys
-from app.connections import REDIS_DOWN_ERRORS
-from app.emitter import EventEmitter, JobFinishedError
-from app.fallback import FileChannel
-from app.history import HistoryStore
-from app.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
+from relay import keys
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.emitter import EventEmitter, JobFinishedError
+from relay.fallback import FileChannel
+from relay.history import HistoryStore
+from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
 
 log = logging.getLogger(__name__)

@@ -22,12 +22,12 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from app import keys, telemetry
-from app.connections import REDIS_DOWN_ERRORS
-from app.emitter import EventEmitter
-from app.jobs import Job, JobStatus
-from app.redis_queue import JobNotFoundError, RedisJobQueue
-from app.settings import Settings
+from relay import keys, telemetry
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.emitter import EventEmitter
+from relay.jobs import Job, JobStatus
+from relay.redis_queue import JobNotFoundError, RedisJobQueue
+from relay.settings import Settings
 from watcher import recovery
 from watcher.file_channel import FileChannelLoop
 from watcher.runner import JobRunner

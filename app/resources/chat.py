@@ -6,13 +6,13 @@ import falcon
 import orjson
 
 from app import validation
-from app.cache import TieredCache
 from app.chat import ChatRequest, ChatService
 from app.errors import conflict, not_found
-from app.jobs import Job
 from app.queue import JobQueue
-from app.redis_queue import JobNotFoundError, JobStateError
-from app.settings import Settings
+from relay.cache import TieredCache
+from relay.jobs import Job
+from relay.redis_queue import JobNotFoundError, JobStateError
+from relay.settings import Settings
 
 
 def job_links(job: Job) -> dict[str, str]:

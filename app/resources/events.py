@@ -15,15 +15,16 @@ from collections.abc import AsyncIterator, Iterable
 
 import falcon
 
-from app import telemetry, validation
-from app.connections import REDIS_DOWN_ERRORS
+from app import validation
 from app.errors import not_found
-from app.fallback import FileJobQueue
 from app.hub import EventHub
-from app.jobs import Event, EventType
 from app.queue import JobQueue
-from app.recent import RecentJobs
-from app.redis_queue import JobNotFoundError, RedisJobQueue
+from relay import telemetry
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.fallback import FileJobQueue
+from relay.jobs import Event, EventType
+from relay.recent import RecentJobs
+from relay.redis_queue import JobNotFoundError, RedisJobQueue
 
 PING = b": ping\n\n"
 

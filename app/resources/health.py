@@ -6,12 +6,12 @@ import os
 
 import falcon
 
-from app import models, telemetry
-from app.connections import REDIS_DOWN_ERRORS
 from app.hub import EventHub
 from app.queue import JobQueue
-from app.redis_queue import live_watchers
-from app.settings import Settings
+from relay import models, telemetry
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.redis_queue import live_watchers
+from relay.settings import Settings
 
 
 class HealthResource:

@@ -10,7 +10,7 @@ import falcon
 
 from app import validation
 from app.errors import bad_request, not_found
-from app.history import HistoryStore
+from relay.history import HistoryStore
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import falcon.asgi
 
-from app import telemetry
+from relay import telemetry
 
 log = logging.getLogger(__name__)
 

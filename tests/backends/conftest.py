@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 
 from .support import FAKE_CLAUDE, FakeOpenAIServer, start_fake_openai
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
 from watcher.backends.base import (
     Activity,

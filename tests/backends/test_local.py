@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from watcher.backends.base import BackendRequest, Exchange, Output, TextDelta
 from watcher.backends.chat import chat_messages
 from watcher.backends.local import LocalBackend, default_model_path

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Exchange, Output, TextDelta
 from watcher.backends.openai import OpenAIBackend
 

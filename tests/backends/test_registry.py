@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest
 from watcher.backends.claude import ClaudeBackend
 from watcher.backends.echo import EchoBackend

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app import keys
+from relay import keys
 from tests.support.stack import Stack
 
 BIG = "x" * (256 * 1024 + 1)

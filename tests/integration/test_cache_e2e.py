@@ -18,7 +18,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.app import APP_REDIS_CONNECTIONS
-from app.cache import L2_POOL_SIZE
+from relay.cache import L2_POOL_SIZE
 from tests.support.processes import WatcherProcess
 from tests.support.sse import SSEResult, read_stream
 from tests.support.stack import Stack

@@ -14,8 +14,8 @@ import psutil
 import pytest
 
 from app.access import COOKIE_NAME
-from app.settings import Settings
 from launcher import stack
+from relay.settings import Settings
 from tests.support.processes import ManagedProcess, RedisServer, running, wait_for
 from tests.support.stack import make_settings, with_redis
 

@@ -26,9 +26,9 @@ import yaml
 from prometheus_client import Histogram
 from prometheus_client.parser import text_string_to_metric_families
 
-from app import telemetry
-from app.settings import Settings
 from launcher import stack as launcher_stack
+from relay import telemetry
+from relay.settings import Settings
 from tests.support.processes import (
     AppServer,
     ManagedProcess,

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.settings import Settings
+from relay.settings import Settings
 from tests.support.processes import WatcherProcess, free_port, wait_for
 from tests.support.sse import SSEResult, read_stream
 from tests.support.stack import Stack

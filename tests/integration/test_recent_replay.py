@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from app import keys
-from app.jobs import Event
+from relay import keys
+from relay.jobs import Event
 from tests.support.stack import Stack
 
 

@@ -20,9 +20,9 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from app import telemetry
 from app.app import create_app
-from app.connections import make_redis
+from relay import telemetry
+from relay.connections import make_redis
 from tests.support.processes import RedisServer, running
 from tests.support.stack import make_settings, with_redis
 from watcher.backends.registry import BackendRegistry

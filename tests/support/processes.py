@@ -23,11 +23,11 @@ from typing import TypeVar
 import httpx
 import redis
 
-from app import keys
-from app.settings import Settings
 from launcher import stack
 from launcher.supervisor import die_with_parent
 from proxy.render import NginxPaths
+from relay import keys
+from relay.settings import Settings
 
 POLL_INTERVAL_S = 0.02
 STOP_TIMEOUT_S = 10.0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from relay.settings import Settings
 from tests.support.processes import (
     AppServer,
     NginxServer,

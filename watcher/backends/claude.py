@@ -18,8 +18,8 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 
-from app.jobs import PROJECT_PATTERN
-from app.settings import Settings
+from relay.jobs import PROJECT_PATTERN
+from relay.settings import Settings
 from watcher.backends.ask import ASK_INSTRUCTIONS, answers_prompt
 from watcher.backends.base import BackendError, BackendRequest, Output
 from watcher.backends.ptyproc import LineBuffer, PtyProcess

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Output, TextDelta
 from watcher.backends.chat import Message, chat_messages
 

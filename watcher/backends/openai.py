@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from app.models import ModelRoute, resolve
-from app.settings import Settings
+from relay.models import ModelRoute, resolve
+from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Output, TextDelta
 from watcher.backends.chat import chat_messages
 from watcher.backends.streamjson import shorten

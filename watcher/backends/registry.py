@@ -1,6 +1,6 @@
 """Routes a job's ``model`` to the backend that serves it.
 
-The routes come from :func:`app.models.catalog`, the same list the app validates
+The routes come from :func:`relay.models.catalog`, the same list the app validates
 against at submit time. Backends are built on first use and then shared: one per
 kind per process, so the OpenAI client's connection pool and the local model are
 created once and kept warm.
@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from app.models import ModelRoute, catalog, resolve
-from app.settings import Settings
+from relay.models import ModelRoute, catalog, resolve
+from relay.settings import Settings
 from watcher.backends.base import Backend, BackendError
 from watcher.backends.echo import EchoBackend
 

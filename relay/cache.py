@@ -26,7 +26,7 @@ from redis.asyncio.connection import BlockingConnectionPool, parse_url
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from app import keys, telemetry
+from relay import keys, telemetry
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from opentelemetry.util.types import AttributeValue
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client.exposition import choose_encoder, start_http_server
 
-from app.buffered_histogram import BufferedHistogram
+from relay.buffered_histogram import BufferedHistogram
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ CHUNK_DELIVERY = Histogram(
     "Watcher emitted a chunk -> written to the SSE client",
     buckets=LATENCY_BUCKETS_S,
 )
-#: The SSE path observes through this buffer (see app/buffered_histogram.py).
+#: The SSE path observes through this buffer (see relay/buffered_histogram.py).
 CHUNK_DELIVERY_BUFFER = BufferedHistogram(CHUNK_DELIVERY)
 HTTP_REQUEST_DURATION = Histogram(
     "relay_http_request_duration_seconds",

@@ -31,10 +31,10 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from app import keys
-from app.cache import TieredCache, digest
-from app.jobs import Job
-from app.settings import Settings
+from relay import keys
+from relay.cache import TieredCache, digest
+from relay.jobs import Job
+from relay.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
-from app import keys
+from relay import keys
 
 #: Exchanges kept per project; older ones are trimmed.
 MAX_EXCHANGES = 1000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.settings import Settings
+from relay.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

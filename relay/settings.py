@@ -1,7 +1,7 @@
 """Relay's settings: one frozen object read from ``RELAY_*`` environment variables.
 
 Every default lives here and nowhere else. The README's configuration table is
-generated from the ``help`` text of each field (``python -m app.settings``).
+generated from the ``help`` text of each field (``python -m relay.settings``).
 Tests build a ``Settings`` with ``dataclasses.replace`` instead of patching globals.
 """
 

@@ -22,8 +22,8 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
-from app import keys
-from app.jobs import EventType, JobStatus, finish_fields, is_terminal
+from relay import keys
+from relay.jobs import EventType, JobStatus, finish_fields, is_terminal
 
 _EMIT = """
 local status = redis.call('HGET', KEYS[1], 'status')

@@ -13,10 +13,10 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from app import keys
-from app.emitter import EventEmitter, JobFinishedError
-from app.history import queue_append
-from app.jobs import Event, EventType, Job, JobStatus
+from relay import keys
+from relay.emitter import EventEmitter, JobFinishedError
+from relay.history import queue_append
+from relay.jobs import Event, EventType, Job, JobStatus
 
 #: Writes a whole answered job at once (a cache hit): the hash, every event-log entry
 #: and the text, with the retention TTL of a finished job. Refuses an existing job.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from app.jobs import Event
+from relay.jobs import Event
 
 
 class RecentJobs:

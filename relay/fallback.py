@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 from watchfiles import awatch
 
-from app.jobs import Event, EventType, Job, JobStatus
-from app.redis_queue import JobNotFoundError, JobStateError
+from relay.jobs import Event, EventType, Job, JobStatus
+from relay.redis_queue import JobNotFoundError, JobStateError
 
 #: inotify batching window; small, so fallback mode still streams promptly.
 WATCH_STEP_MS = 10

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import redis.asyncio as aioredis
 
-from app import keys
-from app.jobs import Job
+from relay import keys
+from relay.jobs import Job
 
 log = logging.getLogger(__name__)
 
