@@ -15,6 +15,7 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PYTHON) -m mypy
 
 test: lint
 	$(PYTHON) -m pytest

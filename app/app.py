@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from typing import Any
 
 import falcon
 import falcon.asgi
@@ -68,12 +69,12 @@ class Lifecycle:
         self._caches = caches
         self._flusher: asyncio.Task[None] | None = None
 
-    async def process_startup(self, scope: dict, event: dict) -> None:
+    async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         await self._hub.start()
         self._flusher = asyncio.create_task(telemetry.CHUNK_DELIVERY_BUFFER.flush_periodically())
         log.info("app started")
 
-    async def process_shutdown(self, scope: dict, event: dict) -> None:
+    async def process_shutdown(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         if self._flusher is not None:
             self._flusher.cancel()
         telemetry.CHUNK_DELIVERY_BUFFER.flush()
@@ -83,7 +84,9 @@ class Lifecycle:
         await self._redis.aclose()  # type: ignore[attr-defined]
 
 
-def create_app(settings: Settings | None = None) -> falcon.asgi.App:
+def create_app(
+    settings: Settings | None = None,
+) -> falcon.asgi.App[falcon.asgi.Request, falcon.asgi.Response]:
     """The Relay ASGI application."""
     settings = settings or Settings.from_env()
     configure_logging("app")

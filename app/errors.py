@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import falcon
+import falcon.asgi
 import orjson
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -35,7 +37,9 @@ def _code_of(error: falcon.HTTPError) -> str:
     return re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_") or "error"
 
 
-def serialize_error(req: falcon.Request, resp: falcon.Response, error: falcon.HTTPError) -> None:
+def serialize_error(
+    req: falcon.asgi.Request, resp: falcon.asgi.Response, error: falcon.HTTPError
+) -> None:
     """Falcon error serializer producing the project's error shape."""
     message = error.description or (error.title or "").split(" ", 1)[-1] or "error"
     resp.content_type = falcon.MEDIA_JSON
@@ -44,7 +48,7 @@ def serialize_error(req: falcon.Request, resp: falcon.Response, error: falcon.HT
 
 
 async def redis_unavailable(
-    req: falcon.Request, resp: falcon.Response, exc: Exception, params: dict
+    req: falcon.asgi.Request, resp: falcon.asgi.Response, exc: Exception, params: dict[str, Any]
 ) -> None:
     """Redis down where no fallback applies: 503 with Retry-After, never a 500."""
     raise falcon.HTTPServiceUnavailable(

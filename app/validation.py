@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import falcon
+import falcon.asgi
 import orjson
 
 from app.errors import bad_request
@@ -14,7 +15,7 @@ from relay.jobs import JOB_ID_PATTERN, PROJECT_PATTERN
 ENVELOPE_BYTES = 64 * 1024
 
 
-async def read_json(req: falcon.Request, max_bytes: int) -> dict[str, Any]:
+async def read_json(req: falcon.asgi.Request, max_bytes: int) -> dict[str, Any]:
     """The request's JSON object; 400 for anything else (too big, malformed, not an object)."""
     limit = max_bytes * 2 + ENVELOPE_BYTES  # JSON escaping can double a message's size
     if req.content_length is not None and req.content_length > limit:
@@ -60,7 +61,7 @@ def optional_string(body: dict[str, Any], name: str, max_chars: int = 200) -> st
     return value
 
 
-def last_event_id(req: falcon.Request) -> int:
+def last_event_id(req: falcon.asgi.Request) -> int:
     """The resume point: ``Last-Event-ID`` header or ``?last_event_id=``; 0 for none."""
     raw = req.get_header("Last-Event-ID") or req.get_param("last_event_id") or "0"
     if not raw.isdigit() or len(raw) > 12:

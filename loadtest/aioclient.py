@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,10 +46,12 @@ class HttpConnection:
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self._writer is None or self._reader is None or self._writer.is_closing():
-            self._reader, self._writer = await asyncio.wait_for(
+            reader, writer = await asyncio.wait_for(
                 asyncio.open_connection(self.host, self.port, limit=READ_SIZE), self.timeout_s
             )
+            self._reader, self._writer = reader, writer
             self.opened += 1
+            return reader, writer
         return self._reader, self._writer
 
     async def close(self) -> None:
@@ -111,7 +113,7 @@ class HttpConnection:
 
     async def events(
         self, path: str, idle_timeout_s: float | None = None
-    ) -> AsyncIterator[tuple[list[SSEEvent], float, float]]:
+    ) -> AsyncGenerator[tuple[list[SSEEvent], float, float], None]:
         """GET an event stream; yields (events, wall ms, perf seconds) per read.
 
         Ends when the server ends the response. Raises :class:`HttpError` on a non-200

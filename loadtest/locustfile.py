@@ -85,8 +85,8 @@ def apply_options(environment: Environment, **_: Any) -> None:
     ChatUser.weight = options.chat_weight
     CachedQuestionUser.weight = options.cached_weight
     think = between(options.think_min_s, options.think_max_s)
-    ChatUser.wait_time = think  # type: ignore[method-assign]
-    CachedQuestionUser.wait_time = think  # type: ignore[method-assign]
+    ChatUser.wait_time = think
+    CachedQuestionUser.wait_time = think
     if environment.user_classes:
         kept = [cls for cls in environment.user_classes if cls.weight > 0]
         environment.user_classes[:] = kept
@@ -173,6 +173,7 @@ class CachedQuestionUser(RelayUser):
 def slo_verdict(environment: Environment) -> list[str]:
     """The thresholds missed (empty: all met)."""
     options = environment.parsed_options
+    assert options is not None, "the SLO gate runs only under the locust command line"
     stats = environment.stats
     problems = []
     ttft = stats.entries.get((TTFT, "SSE"))

@@ -56,8 +56,8 @@ def from_ports(ports: dict[str, int]) -> list[StackProcess]:
     wanted = {port: role for role, port in ports.items() if role in ROLES}
     roots: list[psutil.Process] = []
     for conn in psutil.net_connections(kind="tcp"):
-        listening = conn.status == psutil.CONN_LISTEN and conn.laddr
-        if listening and conn.laddr.port in wanted and conn.pid:
+        port = getattr(conn.laddr, "port", None)  # laddr is () for some sockets
+        if conn.status == psutil.CONN_LISTEN and port in wanted and conn.pid:
             roots.append(psutil.Process(conn.pid))
     found: dict[int, psutil.Process] = {}
     for root in map(_topmost_of_role, roots):

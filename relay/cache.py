@@ -55,19 +55,19 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-class OrjsonSerializer(BaseSerializer):
+class OrjsonSerializer(BaseSerializer):  # type: ignore[misc]  # aiocache has no types
     """JSON through orjson; bytes in and out (no str round trip)."""
 
     DEFAULT_ENCODING = None
 
-    def dumps(self, value: Any) -> bytes:  # type: ignore[override]
+    def dumps(self, value: Any) -> bytes:
         return orjson.dumps(value)
 
-    def loads(self, value: bytes | None) -> Any:  # type: ignore[override]
+    def loads(self, value: bytes | None) -> Any:
         return None if value is None else orjson.loads(value)
 
 
-class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]
+class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache has no types
     """aiocache's memory cache with a size limit: the least recently used entry goes.
 
     aiocache keeps entries in a plain dict with one expiry timer each; here the dict

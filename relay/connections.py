@@ -46,6 +46,11 @@ def make_redis(
     return aioredis.Redis(connection_pool=pool)
 
 
+def text(value: bytes | str) -> str:
+    """A Redis reply as text (our clients return bytes; redis-py types say either)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def pool_exhausted(exc: BaseException) -> bool:
     """True when no pooled connection freed up in time: Redis is busy, not down."""
     return isinstance(exc, aioredis.ConnectionError) and str(exc) == "No connection available."

@@ -9,6 +9,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
 from relay import keys
+from relay.connections import text
 
 #: Exchanges kept per project; older ones are trimmed.
 MAX_EXCHANGES = 1000
@@ -32,7 +33,8 @@ class HistoryStore:
             queue_append(pipe, project, entry)
             await pipe.execute()
 
-    async def list(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
+    async def recent(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
+        """The project's newest ``last`` exchanges, oldest first."""
         raw = await self._redis.lrange(keys.project_history(project), -last, -1)
         return [orjson.loads(item) for item in raw]
 
@@ -40,7 +42,7 @@ class HistoryStore:
         """Remove the exchange at ``index``; False when there is none."""
         key = keys.project_history(project)
         # LSET to a tombstone then LREM it: removes by position without a race on values.
-        tombstone = b"\x00deleted"
+        tombstone = "\x00deleted"
         try:
             await self._redis.lset(key, index, tombstone)
         except aioredis.ResponseError:
@@ -53,4 +55,4 @@ class HistoryStore:
 
     async def projects(self) -> list[str]:
         names = await self._redis.smembers(keys.PROJECTS_SET)
-        return sorted(name.decode() for name in names)
+        return sorted(text(name) for name in names)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -93,7 +94,8 @@ class Event:
     def data(self) -> dict[str, Any]:
         """The decoded JSON ``data`` of the frame."""
         start = self.frame.index(b"data: ") + 6
-        return orjson.loads(self.frame[start:-2])
+        data: dict[str, Any] = orjson.loads(self.frame[start:-2])
+        return data
 
     # The pub/sub message is a one-line header then the frame; the header lets the
     # hub route and de-duplicate without parsing JSON.
@@ -119,8 +121,11 @@ class Event:
         return {"m": self.to_message()}
 
     @classmethod
-    def from_fields(cls, fields: dict[bytes, bytes]) -> Event:
-        return cls.from_message(fields[b"m"])
+    def from_fields(cls, fields: Mapping[Any, Any] | None) -> Event:
+        """An event from its event-log stream entry (its id is ``0-<seq>``)."""
+        if not fields or not isinstance(message := fields.get(b"m"), bytes):
+            raise ValueError(f"not an event-log entry: {fields!r}")
+        return cls.from_message(message)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys
+from relay.connections import text
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
 from relay.jobs import Event, EventType, Job, JobStatus
@@ -57,7 +58,7 @@ class RedisJobQueue:
     async def submit(self, job: Job) -> None:
         """Store the job and enqueue it, all or nothing (MULTI/EXEC)."""
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.job(job.id), mapping=job.to_hash())
+            pipe.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
             pipe.rpush(keys.project_order(job.project), job.id)
             pipe.set(keys.project_active(job.project), job.id)
             pipe.sadd(keys.PROJECTS_SET, job.project)
@@ -116,12 +117,12 @@ class RedisJobQueue:
 
     async def text(self, job_id: str) -> str:
         raw = await self.redis.get(keys.job_text(job_id))
-        return raw.decode() if raw else ""
+        return text(raw) if raw else ""
 
     async def events_after(self, job_id: str, after_seq: int) -> list[Event]:
         """The logged events with ``seq > after_seq``, in order."""
         entries = await self.redis.xrange(keys.job_events(job_id), min=f"(0-{after_seq}")
-        return [Event.from_fields(fields) for _, fields in entries]
+        return [Event.from_fields(fields) for _, fields in entries or ()]
 
     async def cancel(self, job_id: str) -> Job:
         """End the job as cancelled; the watcher running it is told to stop."""
@@ -160,7 +161,7 @@ class RedisJobQueue:
         if not job_id:
             return None
         try:
-            job = await self.get(job_id.decode())
+            job = await self.get(text(job_id))
         except JobNotFoundError:
             return None
         return None if job.status.finished else job
@@ -201,7 +202,7 @@ async def live_watchers(redis: aioredis.Redis, dead_after_s: float) -> list[dict
         if age > dead_after_s:
             dead.append(watcher_id)
         else:
-            alive.append({"id": watcher_id.decode(), "age_s": round(age, 3), **beat})
+            alive.append({"id": text(watcher_id), "age_s": round(age, 3), **beat})
     if dead:
         await redis.hdel(keys.WATCHERS_HASH, *dead)
     return sorted(alive, key=lambda w: w["id"])

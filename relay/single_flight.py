@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import redis.asyncio as aioredis
 
 from relay import keys
+from relay.connections import text
 from relay.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,9 @@ class SingleFlight:
             # SET NX GET (Redis >= 7.0): claims the marker, or returns who holds it, in
             # one round trip.
             holder = await self._redis.set(marker, job.id, nx=True, get=True, ex=self._ttl)
-            if holder is None:
-                return None
-            running = await self._running(holder.decode())
+            if not isinstance(holder, bytes | str):
+                return None  # no holder: the marker is ours now
+            running = await self._running(text(holder))
             if running is not None:
                 return running
             if await self._take_over(keys=[marker], args=[holder, job.id, self._ttl]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 import falcon.asgi
 import falcon.testing
@@ -23,7 +25,7 @@ class Thing:
         resp.media = {"ok": True}
 
 
-def make_client(**settings: str) -> falcon.testing.TestClient:
+def make_client(**settings: Any) -> falcon.testing.TestClient:
     app = falcon.asgi.App(middleware=access_middleware(Settings(**settings)), cors_enable=False)
     app.set_error_serializer(errors.serialize_error)
     for path in ("/api/thing", "/api/health", "/health", "/other"):

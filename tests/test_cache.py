@@ -219,7 +219,7 @@ async def test_l2_entries_are_orjson_under_the_cache_namespace_with_ttl(
     key = digest("ns")
     await tiers.set(key, {"result": "é"}, 30)
     raw_key = keys.cache_namespace() + key
-    assert orjson.loads(await redis.get(raw_key)) == {"result": "é"}
+    assert orjson.loads(await redis.get(raw_key) or b"") == {"result": "é"}
     assert 0 < await redis.ttl(raw_key) <= 30
 
 
@@ -273,8 +273,8 @@ async def test_l2_pool_is_tiny_and_named_like_the_process(
 async def test_batched_frames_are_byte_identical_to_the_emitters(redis: aioredis.Redis) -> None:
     emitter = EventEmitter(redis, 60)
     job = Job(id="frames-" + uuid.uuid4().hex, message="m")
-    await redis.hset(keys.job(job.id), mapping=job.to_hash())
-    events = [
+    await redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
+    events: list[tuple[EventType, dict[str, Any]]] = [
         (EventType.CHUNK, {"text": 'he said "hi"\n'}),
         (EventType.CHUNK, {"text": "é ✓"}),
         (EventType.DONE, {"result": "x", "cached": True, "timings": {"total_ms": 0.5}}),
@@ -295,7 +295,10 @@ async def test_store_answered_writes_job_events_and_history_at_once(
 ) -> None:
     queue = RedisJobQueue(redis, EventEmitter(redis, 60))
     job = Job(id="stored-" + uuid.uuid4().hex, message="hi there", project="p", created_ts=5.0)
-    events = [(EventType.CHUNK, {"text": "hi "}), (EventType.CHUNK, {"text": "there"})]
+    events: list[tuple[EventType, dict[str, Any]]] = [
+        (EventType.CHUNK, {"text": "hi "}),
+        (EventType.CHUNK, {"text": "there"}),
+    ]
     events.append((EventType.DONE, {"result": "hi there", "cached": True}))
     entry = exchange("hi there", "hi there", job.id)
     await queue.store_answered(job, events, event_log_ttl_s=60, history_entry=entry)
@@ -374,7 +377,7 @@ async def test_clearing_or_deleting_history_drops_cached_answers(
     """Through the real endpoints: the same history again after the change still misses."""
     project = new_project()
     app = create_app(cache_settings)
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # falcon types __call__ narrower than httpx
     relay = Relay(cache_settings, redis, TieredCache(None, None, 60))
     relay.responses = ResponseCache(
         redis,
@@ -441,7 +444,7 @@ async def test_redis_down_means_a_miss_and_the_job_goes_to_the_file_fallback(
 ) -> None:
     down = dataclasses.replace(cache_settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     app = create_app(down)
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # falcon types __call__ narrower than httpx
     async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
         response = await client.post("/api/chat/start", json={"message": "still works"})
         assert response.status_code == 202, response.text

@@ -12,7 +12,9 @@ import redis.asyncio as aioredis
 from relay import keys
 
 
-async def refresh_claims(redis: aioredis.Redis, consumer: str, entry_ids: list[str]) -> None:
+async def refresh_claims(
+    redis: aioredis.Redis, consumer: str, entry_ids: list[int | bytes | str | memoryview]
+) -> None:
     """Reset the idle time of entries this watcher still holds (it is alive)."""
     if entry_ids:
         await redis.xclaim(

@@ -189,7 +189,7 @@ class JobRunner:
                             asked = await self._emit(job, item, sink, progress) or asked
                 finally:
                     with contextlib.suppress(Exception):
-                        await stream.aclose()  # type: ignore[attr-defined]
+                        await stream.aclose()
             for item in ask_filter.flush():
                 asked = await self._emit(job, item, sink, progress) or asked
         return asked

@@ -82,7 +82,15 @@ class RedisSink:
         #: The watcher's concurrency slot this job holds; given back while it waits.
         self._slot = slot
 
-    async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
+    async def emit(
+        self,
+        event_type: EventType,
+        payload: dict[str, Any],
+        *,
+        text: str = "",
+        fields: dict[str, str] | None = None,
+        reset_text: bool = False,
+    ) -> int:
         return await self._emitter.emit(
             self._job.id,
             event_type,
@@ -93,7 +101,13 @@ class RedisSink:
             reset_text=reset_text,
         )
 
-    async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
+    async def finish(
+        self,
+        status: JobStatus,
+        event_type: EventType,
+        payload: dict[str, Any],
+        fields: dict[str, str] | None = None,
+    ) -> int:
         return await self._emitter.finish(
             self._job.id, status, event_type, payload, _now_ms(), fields
         )
@@ -116,11 +130,12 @@ class RedisSink:
                 [keys.job_answers(self._job.id)], timeout=min(remaining, ANSWER_POLL_S)
             )
             if popped is not None:
-                return orjson.loads(popped[1])
+                answers: list[Any] = orjson.loads(popped[1])
+                return answers
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+        entries = await self._history.recent(project, HISTORY_FOR_CONTEXT)
         return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
@@ -138,7 +153,15 @@ class FileSink:
         self._seq = len(channel.read_events(job.id))
         self._history = HistoryStore(redis)
 
-    async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
+    async def emit(
+        self,
+        event_type: EventType,
+        payload: dict[str, Any],
+        *,
+        text: str = "",
+        fields: dict[str, str] | None = None,
+        reset_text: bool = False,
+    ) -> int:
         if self._job.status.finished:
             raise JobFinishedError(self._job.id)
         self._seq += 1
@@ -148,7 +171,13 @@ class FileSink:
             self._apply(fields or {})
         return self._seq
 
-    async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
+    async def finish(
+        self,
+        status: JobStatus,
+        event_type: EventType,
+        payload: dict[str, Any],
+        fields: dict[str, str] | None = None,
+    ) -> int:
         all_fields = {**finish_fields(status, time.time()), **(fields or {})}
         return await self.emit(event_type, payload, fields=all_fields)
 
@@ -162,7 +191,7 @@ class FileSink:
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         try:
-            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+            entries = await self._history.recent(project, HISTORY_FOR_CONTEXT)
         except REDIS_DOWN_ERRORS:
             return ()
         return tuple(Exchange(e["user"], e["assistant"]) for e in entries)

@@ -23,7 +23,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, telemetry
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import REDIS_DOWN_ERRORS, text
 from relay.emitter import EventEmitter
 from relay.jobs import Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
@@ -35,6 +35,10 @@ from watcher.sinks import RedisSink
 
 log = logging.getLogger(__name__)
 
+#: What a loop survives and retries: Redis away, or a command refused (e.g. NOGROUP).
+LOOP_ERRORS: tuple[type[BaseException], ...] = (*REDIS_DOWN_ERRORS, aioredis.ResponseError)
+#: XREADGROUP's reply: per stream, its entries (id, fields).
+ClaimReply = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
 #: How long XREADGROUP blocks before the loop checks for shutdown.
 CLAIM_BLOCK_MS = 1000
 #: Most jobs claimed in one XREADGROUP.
@@ -130,7 +134,7 @@ class Watcher:
                 if not group_ready:
                     await self.ensure_group()
                     group_ready = True
-                reply = await self.redis.xreadgroup(
+                reply: ClaimReply | None = await self.redis.xreadgroup(  # type: ignore[assignment]  # redis-py types replies as a union
                     keys.WATCHER_GROUP,
                     self.id,
                     {keys.JOBS_STREAM: ">"},
@@ -174,7 +178,7 @@ class Watcher:
                     if entry_id not in self._held:
                         log.info("reclaimed job_id=%s entry=%s", job_id, entry_id)
                         self._spawn(self._handle(entry_id, job_id, False, reclaimed=True))
-            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError):
+            except LOOP_ERRORS:
                 continue
 
     # --- one job --------------------------------------------------------------------
@@ -270,12 +274,12 @@ class Watcher:
         order_key = keys.project_order(job.project)
         while True:
             head = await self.redis.lindex(order_key, 0)
-            if head is None or head.decode() == job.id:
+            if head is None or text(head) == job.id:
                 return True
-            ahead = await self._load(head.decode())
+            ahead = await self._load(text(head))
             if ahead is not None and not ahead.status.finished:
                 return False
-            await self.redis.lrem(order_key, 1, head)  # stale entry of an ended job
+            await self.redis.lrem(order_key, 1, text(head))  # stale entry of an ended job
 
     async def _wait_turn(self, job: Job) -> None:
         turn = self._turns.setdefault(job.project, asyncio.Event())
@@ -307,7 +311,7 @@ class Watcher:
         while True:
             try:
                 await self._beat()
-            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError) as exc:
+            except LOOP_ERRORS as exc:
                 log.debug("heartbeat failed: %s", exc)
             await asyncio.sleep(self.settings.watcher_heartbeat_s)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import falcon
+import falcon.asgi
 import orjson
 
 from app import validation
@@ -31,7 +32,7 @@ class ChatStartResource:
         self._settings = settings
         self._chats = chats
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, self._settings.max_message_bytes)
         job = await self._chats.start(ChatRequest.parse(body, self._settings))
         resp.status = falcon.HTTP_202
@@ -54,14 +55,16 @@ class ChatStatusResource:
         self._snapshots = snapshots
         self._finished_cache_control = f"public, max-age={settings.cache_snapshot_max_age_s}"
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+    async def on_get(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, job_id: str
+    ) -> None:
         await self._respond(resp, validation.job_id(job_id))
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, 4096)
         await self._respond(resp, validation.job_id(body.get("job_id")))
 
-    async def _respond(self, resp: falcon.Response, job_id: str) -> None:
+    async def _respond(self, resp: falcon.asgi.Response, job_id: str) -> None:
         if self._snapshots is not None:
             cached = await self._snapshots.get(job_id)
             if cached is not None:
@@ -100,7 +103,7 @@ class ChatStatusResource:
             await self._snapshots.set(job_id, body, self._settings.cache_snapshot_max_age_s)
         self._send_finished(resp, body)
 
-    def _send_finished(self, resp: falcon.Response, body: bytes) -> None:
+    def _send_finished(self, resp: falcon.asgi.Response, body: bytes) -> None:
         resp.data = body
         resp.content_type = falcon.MEDIA_JSON
         resp.set_header("Cache-Control", self._finished_cache_control)
@@ -112,7 +115,7 @@ class ChatAnswersResource:
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, 256 * 1024)
         job_id = validation.job_id(body.get("job_id"))
         answers = body.get("answers")
@@ -135,7 +138,7 @@ class ChatCancelResource:
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, 4096)
         job_id = validation.job_id(body.get("job_id"))
         try:
@@ -153,7 +156,9 @@ class ActiveJobResource:
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
+    async def on_get(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, project: str
+    ) -> None:
         job = await self._queue.active(validation.project(project))
         if job is None:
             raise not_found(f"project {project} has no running job")

@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 
 import falcon
+import falcon.asgi
 
 from app import validation
 from app.errors import not_found
@@ -131,7 +132,9 @@ class EventStreamResource:
         self._heartbeat_s = heartbeat_s
         self._retry = b"retry: %d\n\n" % retry_ms
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+    async def on_get(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, job_id: str
+    ) -> None:
         validation.job_id(job_id)
         last_seq = validation.last_event_id(req)
         kept = self._recent.events(job_id) if self._recent is not None else None

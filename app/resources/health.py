@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import falcon
+import falcon.asgi
 
 from app.hub import EventHub
 from app.queue import JobQueue
@@ -22,7 +23,7 @@ class HealthResource:
         self._queue = queue
         self._hub = hub
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         redis_ok = await self._queue.redis_reachable()
         watchers = []
         if redis_ok:
@@ -51,7 +52,7 @@ class QueueStatusResource:
         self._settings = settings
         self._queue = queue
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         try:
             status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
             status["mode"] = "redis"
@@ -69,7 +70,7 @@ class ModelsResource:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         resp.media = {
             "models": [
                 {"name": r.name, "backend": r.backend, "prefix": r.is_prefix}

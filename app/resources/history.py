@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import falcon
+import falcon.asgi
 
 from app import validation
 from app.errors import bad_request, not_found
@@ -29,7 +30,7 @@ class ProjectsResource:
     def __init__(self, history: HistoryStore) -> None:
         self._history = history
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         resp.media = {"projects": await self._history.projects()}
 
 
@@ -39,9 +40,11 @@ class HistoryResource:
     def __init__(self, history: HistoryStore) -> None:
         self._history = history
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
+    async def on_get(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, project: str
+    ) -> None:
         project = validation.project(project)
-        resp.media = {"project": project, "history": await self._history.list(project)}
+        resp.media = {"project": project, "history": await self._history.recent(project)}
 
 
 class HistorySaveResource:
@@ -51,7 +54,7 @@ class HistorySaveResource:
         self._history = history
         self._max_bytes = max_bytes
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, self._max_bytes)
         project = validation.project(body.get("project"))
         user = validation.message(body.get("user"), self._max_bytes)
@@ -72,7 +75,7 @@ class HistoryDeleteResource:
         self._history = history
         self._on_change = on_change
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, 4096)
         project = validation.project(body.get("project"))
         index = body.get("index")
@@ -91,7 +94,7 @@ class HistoryClearResource:
         self._history = history
         self._on_change = on_change
 
-    async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         body = await validation.read_json(req, 4096)
         project = validation.project(body.get("project"))
         await self._history.clear(project)

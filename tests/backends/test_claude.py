@@ -8,6 +8,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ from watcher.backends.claude import SESSION_FILE, ClaudeBackend
 from .support import is_running, live_group_members, wait_until
 
 
-def request(prompt: str, project: str = "demo", **fields: object) -> BackendRequest:
+def request(prompt: str, project: str = "demo", **fields: Any) -> BackendRequest:
     return BackendRequest(job_id="job", prompt=prompt, project=project, model="claude", **fields)
 
 

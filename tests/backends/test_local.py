@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from watcher.backends.chat import chat_messages
 from watcher.backends.local import LocalBackend, default_model_path
 
 
-def request(prompt: str, **fields: object) -> BackendRequest:
+def request(prompt: str, **fields: Any) -> BackendRequest:
     return BackendRequest(job_id="job", prompt=prompt, project="demo", model="local", **fields)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from watcher.backends.openai import OpenAIBackend
 from .support import FakeOpenAIServer, start_fake_openai
 
 
-def configure(settings: Settings, base_url: str, **changes: object) -> Settings:
+def configure(settings: Settings, base_url: str, **changes: Any) -> Settings:
     """Route the plain 'openai' model and every 'fake-*' model to ``base_url``."""
     return dataclasses.replace(
         settings,
@@ -27,7 +28,7 @@ def configure(settings: Settings, base_url: str, **changes: object) -> Settings:
     )
 
 
-def request(prompt: str, model: str = "openai", **fields: object) -> BackendRequest:
+def request(prompt: str, model: str = "openai", **fields: Any) -> BackendRequest:
     return BackendRequest(job_id="job", prompt=prompt, project="demo", model=model, **fields)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from playwright.async_api import ViewportSize
+
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "app" / "static"
 SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
@@ -17,5 +19,5 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, Request, expect
 
 from tests.browser.browser_config import DESKTOP, PHONE
 from tests.support.processes import AppServer, NginxServer, RedisServer, WatcherProcess
@@ -111,7 +111,12 @@ async def expect_done(page: Page, timeout_ms: float = 30_000) -> None:
 def count_streams(page: Page) -> list[str]:
     """The URLs of every event-stream request the page makes from now on."""
     urls: list[str] = []
-    page.on("request", lambda request: "/api/sse/" in request.url and urls.append(request.url))
+
+    def record(request: Request) -> None:
+        if "/api/sse/" in request.url:
+            urls.append(request.url)
+
+    page.on("request", record)
     return urls
 
 

@@ -9,7 +9,7 @@ the work (kill the process group, close the HTTP response, stop generation).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -72,7 +72,7 @@ class Backend(Protocol):
 
     name: str
 
-    def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
+    def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         """Yield the outputs of one round; raise :class:`BackendError` on failure."""
         ...
 

@@ -15,7 +15,7 @@ import asyncio
 import os
 import shlex
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable
 from pathlib import Path
 
 from relay.jobs import PROJECT_PATTERN
@@ -39,7 +39,7 @@ class ClaudeBackend:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    async def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
+    async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         """Yield the CLI's text deltas and tool activity; raise BackendError on failure."""
         workdir = project_dir(self.settings.projects_dir, request.project)
         sessions = SessionStore(workdir)

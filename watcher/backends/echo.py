@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from watcher.backends.base import BackendRequest, Output, TextDelta
 
@@ -29,7 +29,7 @@ class EchoBackend:
         self.interval_s = interval_ms / 1000
         self.runs = 0
 
-    async def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
+    async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         self.runs += 1
         prompt = request.prompt
         if request.answers:

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import importlib.util
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,7 @@ class LocalBackend:
         """Load the model now, so the first message does not wait for it."""
         await self._on_worker(self._load)
 
-    async def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
+    async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         """Yield the model's tokens as they are generated."""
         messages = chat_messages(request, max_history_chars=self._history_budget(request))
         loop = asyncio.get_running_loop()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import httpx
@@ -62,7 +62,7 @@ class OpenAIBackend:
             )
         return self._client
 
-    async def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
+    async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         """Yield the completion's text as it streams; raise BackendError on failure."""
         route = self._route(request.model)
         response = await self._open(route, self._body(route, request))
@@ -155,7 +155,7 @@ async def _stream_texts(response: httpx.Response) -> AsyncIterator[str]:
         raise BackendError("the stream ended before the completion did")
 
 
-async def _sse_data(response: httpx.Response) -> AsyncIterator[str]:
+async def _sse_data(response: httpx.Response) -> AsyncGenerator[str, None]:
     """The ``data`` of each SSE event; after ``[DONE]`` the body is read to its end."""
     lines = response.aiter_lines()
     data: list[str] = []
