@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis.asyncio as aioredis
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
 from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 
 #: Errors that mean "Redis is not reachable right now" (as opposed to a bad command).
 REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
@@ -14,6 +14,11 @@ REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     OSError,
 )
+
+#: Delays between attempts of a long-lived loop to reach Redis again (the hub's
+#: subscription, the watcher's loops): ``compute(n)`` after n failures, 50 ms doubling
+#: up to 1 s.
+RECONNECT_BACKOFF = ExponentialBackoff(cap=1.0, base=0.05)
 
 
 def make_redis(
