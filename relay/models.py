@@ -6,6 +6,7 @@ backend); the watcher's registry uses the same catalog to pick a backend.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from relay.settings import Settings
@@ -45,3 +46,18 @@ def catalog(settings: Settings) -> list[ModelRoute]:
 def resolve(settings: Settings, model: str) -> ModelRoute | None:
     """The route serving ``model``, or None when no configured backend does."""
     return next((route for route in catalog(settings) if route.matches(model)), None)
+
+
+def concurrency(settings: Settings, backend: str) -> int:
+    """How many jobs of ``backend`` one watcher runs at once.
+
+    Sized to what each kind waits on: a CLI process each (a handful), a CPU each
+    for the embedded model, only a socket for upstream streams and echo (hundreds).
+    """
+    limits = {
+        "echo": settings.echo_concurrency,
+        "openai": settings.openai_concurrency,
+        "claude": settings.claude_concurrency,
+        "local": settings.local_concurrency or os.cpu_count() or 1,
+    }
+    return max(1, limits.get(backend, 1))

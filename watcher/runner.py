@@ -4,8 +4,9 @@ Reads top to bottom: mark processing -> stream the backend (text through the ask
 filter) -> if it asked questions, wait for answers and run another round -> done.
 Every way out ends the job with exactly one terminal event: ``done``, ``error``, or
 ``status: cancelled``. A cancel from the user arrives as asyncio cancellation of
-this task; a watcher shutting down also cancels it, but then the job is left
-unacknowledged so that another watcher reclaims it.
+this task with the message :data:`USER_CANCEL` (``task.cancel(msg=...)``); a watcher
+shutting down cancels it without one, and then the job is left unacknowledged so
+that another watcher reclaims it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,28 @@ log = logging.getLogger(__name__)
 #: agent asked questions on the way.
 CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
+#: The message a user's cancel carries (``task.cancel(msg=USER_CANCEL)``); a
+#: cancellation without it is a shutdown.
+USER_CANCEL = "cancelled by the user"
+
+
+def cancel_for_user(task: asyncio.Task[Any]) -> None:
+    """Cancel a job's task because its user asked (once: repeats change nothing)."""
+    if not task.done() and not task.cancelling():
+        task.cancel(msg=USER_CANCEL)
+
+
+def is_user_cancel(exc: asyncio.CancelledError) -> bool:
+    """Whether this cancellation came from the user (not from a shutdown)."""
+    return exc.args[:1] == (USER_CANCEL,)
+
+
+def consume_cancel() -> None:
+    """Mark the current task's cancellation as handled (it goes on running)."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
 
 @dataclass
 class _Progress:
@@ -66,8 +89,6 @@ class JobRunner:
         self._watcher_id = watcher_id
         #: Called after a job completed (the response cache stores answers here).
         self.completed_hooks: list[CompletedHook] = []
-        #: Ids of jobs whose cancellation came from the user (not from shutdown).
-        self.user_cancelled: set[str] = set()
 
     async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
         """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation."""
@@ -99,10 +120,10 @@ class JobRunner:
             result = await self._run_rounds(job, model, sink, progress, restarted)
         except JobFinishedError:
             return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
-        except asyncio.CancelledError:
-            if job.id not in self.user_cancelled:
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
                 raise  # shutdown: leave it unacknowledged for another watcher
-            self.user_cancelled.discard(job.id)
+            consume_cancel()
             await self._end(sink, JobStatus.CANCELLED, EventType.STATUS, {"status": "cancelled"})
             return "cancelled"
         except TimeoutError:
