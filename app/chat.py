@@ -3,6 +3,7 @@ identical job already running, or hand it to the queue."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
@@ -12,7 +13,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from app import validation
-from app.errors import bad_request
+from app.errors import bad_request, queue_full
 from app.queue import JobQueue
 from relay import models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS
@@ -92,9 +93,21 @@ class ChatService:
             reused = await self._reuse(self._responses, job)
             if reused is not None:
                 return reused
-        channel = await self._queue.submit(job)
+        backend = _backend_of(self._settings, job.model)
+        await self._admit(job, backend)
+        channel = await self._queue.submit(job, backend)
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
+
+    async def _admit(self, job: Job, backend: str) -> None:
+        """Refuse the job (503) when its backend's line is already full."""
+        waiting = await self._queue.backlog(backend) if backend else 0
+        if waiting < self._settings.queue_max_length:
+            return
+        if self._flights is not None:  # it claimed the flight of its prompt: give it up
+            with contextlib.suppress(*CACHE_ERRORS):
+                await self._flights.release(job)
+        raise queue_full(backend, waiting, self._settings.queue_retry_after_s)
 
     async def _reuse(self, responses: ResponseCache, job: Job) -> Job | None:
         """A finished job with the cached answer, or the identical job already running.
@@ -151,3 +164,8 @@ class ChatService:
             self._recent.remember(hit.id, events_written)
         log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
         return hit
+
+
+def _backend_of(settings: Settings, model: str) -> str:
+    route = models.resolve(settings, model)
+    return route.backend if route is not None else ""

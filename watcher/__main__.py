@@ -51,6 +51,24 @@ def install_cache_hooks(
     return answers
 
 
+def build_watcher(
+    settings: Settings, redis: aioredis.Redis, runner: JobRunner, watcher_id: str
+) -> Watcher:
+    """A watcher and its parts: the emitter, the job queue, the file loop, the slots."""
+    emitter = EventEmitter(redis, settings.event_log_ttl_s)
+    slots = BackendSlots(settings)
+    return Watcher(
+        settings,
+        redis,
+        runner,
+        watcher_id,
+        emitter=emitter,
+        queue=RedisJobQueue(redis, emitter),
+        files=FileChannelLoop(settings, runner, slots, redis),
+        slots=slots,
+    )
+
+
 async def serve(settings: Settings) -> None:
     configure_logging("watcher")
     telemetry.setup_tracing("relay-watcher")
@@ -67,18 +85,7 @@ async def serve(settings: Settings) -> None:
     watcher_id = new_watcher_id()
     runner = JobRunner(settings, registry, watcher_id)
     answers = install_cache_hooks(runner, redis, settings)
-    emitter = EventEmitter(redis, settings.event_log_ttl_s)
-    slots = BackendSlots(settings)
-    watcher = Watcher(
-        settings,
-        redis,
-        runner,
-        watcher_id,
-        emitter=emitter,
-        queue=RedisJobQueue(redis, emitter),
-        files=FileChannelLoop(settings, runner, slots, redis),
-        slots=slots,
-    )
+    watcher = build_watcher(settings, redis, runner, watcher_id)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, watcher.stop)

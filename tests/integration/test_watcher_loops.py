@@ -14,16 +14,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from relay import keys
-from relay.emitter import EventEmitter
-from relay.redis_queue import RedisJobQueue
 from relay.settings import Settings
-from tests.support.processes import RedisServer, WatcherProcess
+from tests.support.processes import AppServer, RedisServer, WatcherProcess, free_port, running
 from tests.support.sse import SSEResult, read_stream
 from tests.support.stack import Stack
+from watcher.__main__ import build_watcher
 from watcher.backends.registry import BackendRegistry
-from watcher.file_channel import FileChannelLoop
 from watcher.runner import JobRunner
-from watcher.slots import BackendSlots
 from watcher.watcher import Watcher
 
 
@@ -94,18 +91,8 @@ async def test_a_malformed_control_notice_is_skipped_and_the_next_cancel_still_a
 
 def _in_process_watcher(settings: Settings, redis: aioredis.Redis) -> Watcher:
     """A watcher built as ``serve()`` builds it, in this test's event loop."""
-    runner = JobRunner(settings, BackendRegistry(settings), "in-process")
-    emitter = EventEmitter(redis, settings.event_log_ttl_s)
-    slots = BackendSlots(settings)
-    return Watcher(
-        settings,
-        redis,
-        runner,
-        "in-process",
-        emitter=emitter,
-        queue=RedisJobQueue(redis, emitter),
-        files=FileChannelLoop(settings, runner, slots, redis),
-        slots=slots,
+    return build_watcher(
+        settings, redis, JobRunner(settings, BackendRegistry(settings), "in-process"), "in-process"
     )
 
 
@@ -148,3 +135,33 @@ async def test_a_job_task_that_fails_is_logged_not_dropped(
         assert "job task failed" in caplog.text and "lost the job" in caplog.text
     finally:
         await redis.aclose()
+
+
+async def test_past_a_backends_queue_length_new_chats_get_503_with_retry_after(
+    stack: Stack,
+    watcher: Callable[..., WatcherProcess],
+    logs_dir: Path,
+    flush_redis: Callable[[], None],
+) -> None:
+    stack.watcher.stop()  # nothing takes jobs: they pile up in the echo backend's line
+    small = dataclasses.replace(stack.settings, app_port=free_port(), queue_max_length=3)
+    with running(AppServer(small, logs_dir)) as app:
+        async with httpx.AsyncClient(base_url=app.url) as client:
+            waiting = [
+                await start_chat(client, f"waiting {i}", project=f"full-{i}", cache=False)
+                for i in range(3)
+            ]
+            refused = await client.post(
+                "/api/chat/start", json={"message": "one too many", "project": "full-x"}
+            )
+            assert refused.status_code == 503
+            assert refused.headers["Retry-After"] == "2"
+            assert refused.json()["error"]["code"] == "queue_full"
+            assert "echo" in refused.json()["error"]["message"]
+
+            watcher()  # the line moves: every accepted job runs, and there is room again
+            results = await asyncio.gather(
+                *(read_stream(client, job["stream_url"], timeout_s=20) for job in waiting)
+            )
+            assert [r.text for r in results] == [f"waiting {i}" for i in range(3)]
+            assert (await start_chat(client, "room again", project="full-y"))["job_id"]
