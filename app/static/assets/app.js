@@ -528,9 +528,9 @@
   async function indexFinished(view, project, attempts = 3) {
     const history = await fetchHistory(project);
     if (project !== state.project) return;
-    const index = history.findIndex((entry) => entry.job_id && entry.job_id === view.jobId);
-    if (index >= 0) {
-      view.setIndex(entry.id);
+    const found = history.find((entry) => entry.job_id && entry.job_id === view.jobId);
+    if (found) {
+      view.setIndex(found.id);
       ui.clearHistory.hidden = false;
     }
     // The watcher saves the exchange just after the answer ends: look again shortly.
