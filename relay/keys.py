@@ -52,6 +52,11 @@ def project_history(project: str) -> str:
     return f"{NAMESPACE}:{{{project}}}:history"
 
 
+def project_meta(project: str) -> str:
+    """Hash of the conversation's own facts: ``title`` when the user renamed it."""
+    return f"{NAMESPACE}:{{{project}}}:meta"
+
+
 def project_active(project: str) -> str:
     """String holding the id of the project's most recent unfinished job."""
     return f"{NAMESPACE}:{{{project}}}:active"

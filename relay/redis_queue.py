@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from relay import keys
+from relay import history, keys
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
 from relay.jobs import Event, EventType, Job, JobStatus
@@ -148,7 +148,17 @@ class RedisJobQueue:
             )
         except JobFinishedError as exc:
             raise JobStateError("job already finished") from exc
+        # The stopped turn joins the history here, where its end was decided: its text
+        # is final (the emitter refuses anything after the terminal event).
+        text = await self.text(job_id)
+        waiting = job.status is JobStatus.WAITING_FOR_ANSWERS  # its questions are unanswered
+        answers = [] if waiting else job.answers
+        qa = [history.qa_round(job.questions, answers)] if job.questions else []
+        stopped = history.entry(
+            user=job.message, assistant=text, outcome="cancelled", job_id=job_id, qa=qa
+        )
         async with self.redis.pipeline(transaction=False) as pipe:
+            queue_append(pipe, job.project, stopped)
             pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
             pipe.lrem(keys.project_order(job.project), 1, job_id)
             pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))

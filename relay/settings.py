@@ -126,6 +126,9 @@ class Settings:
     )
     local_threads: int = _setting(2, "CPU threads the local model generates with")
     local_context_tokens: int = _setting(2048, "Context window of the local model, in tokens")
+    show_test_models: bool = _setting(
+        False, "List test models (echo) in the page's model picker; requests may name them anyway"
+    )
     # --- cache --------------------------------------------------------------------
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")

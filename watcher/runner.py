@@ -23,6 +23,8 @@ import orjson
 
 from relay import telemetry
 from relay.emitter import JobFinishedError
+from relay.history import entry as history_entry
+from relay.history import qa_round
 from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
@@ -76,6 +78,8 @@ class _Progress:
 
     started: float
     parts: list[str] = field(default_factory=list)
+    #: The agent's questions and the user's answers, one dict per round.
+    qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
 
@@ -128,14 +132,14 @@ class JobRunner:
             return "cancelled"
         except TimeoutError:
             message = f"the agent took longer than {self._settings.job_timeout_s:g} s"
-            await self._fail(sink, message)
+            await self._fail(job, sink, progress, message)
             return "error"
         except BackendError as exc:
-            await self._fail(sink, str(exc))
+            await self._fail(job, sink, progress, str(exc))
             return "error"
         except Exception as exc:
             log.exception("job crashed job_id=%s", job.id)
-            await self._fail(sink, f"internal error: {type(exc).__name__}: {exc}")
+            await self._fail(job, sink, progress, f"internal error: {type(exc).__name__}: {exc}")
             return "error"
         await self._complete(job, sink, progress, result)
         return "complete"
@@ -181,7 +185,9 @@ class JobRunner:
                 return "".join(progress.parts)
             questions = asked.questions
             job.questions = list(questions)  # completed hooks see the answer needed answers
+            progress.qa.append(qa_round(questions, []))
             answers = tuple(await self._ask(sink, asked))
+            progress.qa[-1] = qa_round(questions, answers)
 
     async def _round(
         self,
@@ -279,7 +285,9 @@ class JobRunner:
         }
         # History and hooks first: a client that asks again as soon as it sees ``done``
         # must find the exchange in the history and the answer in the cache.
-        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
+        entry = history_entry(
+            user=job.message, assistant=result, job_id=job.id, qa=progress.qa, ts=end
+        )
         with contextlib.suppress(Exception):
             await sink.save_history(job.project, entry)
         for hook in self.completed_hooks:
@@ -294,10 +302,25 @@ class JobRunner:
             fields={"result": result},
         )
 
-    async def _fail(self, sink: JobSink, message: str) -> None:
-        await self._end(
-            sink, JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+    async def _fail(self, job: Job, sink: JobSink, progress: _Progress, message: str) -> None:
+        try:
+            await sink.finish(
+                JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+            )
+        except JobFinishedError:
+            return  # cancelled meanwhile: that turn is the one the history keeps
+        # The failed turn stays in the conversation: the message, the text so far and
+        # why it failed (after ``error``, so a cancel that won the race is not doubled).
+        entry = history_entry(
+            user=job.message,
+            assistant="".join(progress.parts),
+            outcome="error",
+            job_id=job.id,
+            error=message,
+            qa=progress.qa,
         )
+        with contextlib.suppress(Exception):
+            await sink.save_history(job.project, entry)
 
     async def _end(
         self,

@@ -16,7 +16,7 @@ from relay import keys
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
-from relay.history import HistoryStore
+from relay.history import HistoryStore, is_complete
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
 from watcher.slots import Slot
@@ -57,6 +57,12 @@ class JobSink(Protocol):
     async def history(self, project: str) -> tuple[Exchange, ...]: ...
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None: ...
+
+
+def _context(entries: list[dict[str, Any]]) -> tuple[Exchange, ...]:
+    """The exchanges a backend is given: the answered ones (stopped or failed turns are
+    kept in the history for the reader, not fed back to the agent)."""
+    return tuple(Exchange(e["user"], e["assistant"]) for e in entries if is_complete(e))
 
 
 def _now_ms() -> float:
@@ -117,8 +123,7 @@ class RedisSink:
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+        return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         await self._history.append(project, entry)
@@ -159,10 +164,10 @@ class FileSink:
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         try:
-            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+            entries = await self._history.entries(project, HISTORY_FOR_CONTEXT)
         except REDIS_DOWN_ERRORS:
             return ()
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+        return _context(entries)
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         try:

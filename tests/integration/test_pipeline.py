@@ -224,9 +224,10 @@ async def test_history_is_saved_per_project(stack: Stack, flush_redis: object) -
         assert [h["user"] for h in history] == ["first question", "second question"]
         assert [h["assistant"] for h in history] == ["first question", "second question"]
         assert "histo" in projects
-        deleted = await client.post("/api/history/delete", json={"project": "histo", "index": 0})
+        first = history[0]["id"]
+        deleted = await client.post("/api/history/delete", json={"project": "histo", "id": first})
         assert deleted.status_code == 200
-        missing = await client.post("/api/history/delete", json={"project": "histo", "index": 7})
+        missing = await client.post("/api/history/delete", json={"project": "histo", "id": first})
         assert missing.status_code == 404
         left = (await client.get("/api/history/histo")).json()["history"]
         assert [h["user"] for h in left] == ["second question"]
