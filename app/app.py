@@ -16,7 +16,6 @@ from falcon import media
 from app import errors
 from app.access import access_middleware
 from app.chat import ChatService
-from app.hub import EventHub
 from app.middleware import telemetry_middleware
 from app.queue import JobQueue, RedisUnavailableError
 from app.resources.chat import (
@@ -52,6 +51,7 @@ from relay.conversations import ConversationStore
 from relay.emitter import EventEmitter
 from relay.fallback import FileChannel, FileJobQueue
 from relay.history import HistoryStore
+from relay.hub import EventHub
 from relay.logs import configure_logging
 from relay.recent import RecentJobs
 from relay.redis_queue import RedisJobQueue
@@ -68,7 +68,9 @@ APP_REDIS_CONNECTIONS = 8
 class Lifecycle:
     """Start-up and shut-down of the process-wide clients (Falcon lifespan hooks)."""
 
-    def __init__(self, hub: EventHub, redis: object, caches: tuple[TieredCache, ...] = ()) -> None:
+    def __init__(
+        self, hub: EventHub, redis: aioredis.Redis, caches: tuple[TieredCache, ...] = ()
+    ) -> None:
         self._hub = hub
         self._redis = redis
         self._caches = caches
@@ -86,7 +88,7 @@ class Lifecycle:
         await self._hub.stop()
         for cache in self._caches:
             await cache.close()
-        await self._redis.aclose()  # type: ignore[attr-defined]
+        await self._redis.aclose()
 
 
 def create_app(
@@ -102,10 +104,11 @@ def create_app(
         client_name=f"relay-app-{os.getpid()}",
     )
     emitter = EventEmitter(redis, settings.event_log_ttl_s)
-    queue = JobQueue(
-        RedisJobQueue(redis, emitter), FileJobQueue(FileChannel(settings.fallback_dir))
-    )
     hub = EventHub(redis, settings.sse_heartbeat_s)
+    queue = JobQueue(
+        RedisJobQueue(redis, emitter, hub),
+        FileJobQueue(FileChannel(settings.fallback_dir), settings.sse_heartbeat_s),
+    )
     history = HistoryStore(redis)
     # Caches: answers in L1 + L2 (L2 on aiocache's own tiny pool, named like ours),
     # finished jobs' snapshots in L1 only.
@@ -127,7 +130,7 @@ def create_app(
     conversations = ConversationStore(redis)
 
     middleware = [
-        *telemetry_middleware(settings),  # first: it times everything, 401s included
+        *telemetry_middleware(),  # first: it times everything, 401s included
         *access_middleware(settings),
         Lifecycle(hub, redis, (answers,)),
     ]
@@ -149,12 +152,12 @@ def create_app(
     status = ChatStatusResource(settings, queue, snapshots)
     app.add_route("/api/chat/status", status)
     app.add_route("/api/chat/status/{job_id}", status)
-    app.add_route("/api/chat/answers", ChatAnswersResource(queue))
+    app.add_route("/api/chat/answers", ChatAnswersResource(queue, settings.max_message_bytes))
     app.add_route("/api/chat/cancel", ChatCancelResource(queue))
     app.add_route("/api/active/{project}", ActiveJobResource(queue))
     app.add_route(
         "/api/sse/status/{job_id}",
-        EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms, recent),
+        EventStreamResource(queue, settings.sse_retry_ms, recent),
     )
     app.add_route("/api/projects", ProjectsResource(conversations))
     app.add_route("/api/projects/rename", ProjectRenameResource(conversations))

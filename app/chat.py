@@ -94,7 +94,7 @@ class ChatService:
             use_cache=request.use_cache,
             status=JobStatus.PENDING,
             created_ts=self._settings.clock(),
-            traceparent=telemetry.current_traceparent(),
+            traceparent=telemetry.inject_traceparent(),
         )
 
     async def start(self, request: ChatRequest) -> Job:
@@ -178,7 +178,7 @@ class ChatService:
         events.append((EventType.DONE, done))
         # The exchange joins the conversation as if the agent had answered it.
         entry = history.entry(user=job.message, assistant=answer.result, job_id=job.id)
-        events_written = await self._queue.redis.store_answered(
+        events_written = await self._queue.store_answered(
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
         if self._recent is not None:

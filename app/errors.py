@@ -24,10 +24,6 @@ def conflict(message: str) -> falcon.HTTPConflict:
     return falcon.HTTPConflict(title="conflict", description=message)
 
 
-def unavailable(message: str) -> falcon.HTTPServiceUnavailable:
-    return falcon.HTTPServiceUnavailable(title="unavailable", description=message)
-
-
 def queue_full(backend: str, waiting: int, retry_after_s: int) -> falcon.HTTPServiceUnavailable:
     """A backend's line is full: 503 with Retry-After instead of an unbounded wait."""
     return falcon.HTTPServiceUnavailable(

@@ -1,24 +1,16 @@
 """Per-request telemetry: the HTTP histogram, the server span and ``Server-Timing``.
 
-Redis time is measured by wrapping calls in :func:`timed_redis`::
-
-    from app.middleware import timed_redis
-
-    with timed_redis():
-        await redis.xadd(...)
-
-Inside a request the durations add up into that request's ``redis;dur=`` entry of the
-``Server-Timing`` header (calls that overlap, e.g. under ``asyncio.gather``, add up
-too: it is Redis time, not wall time). Outside a request it does nothing and costs
-one context-variable read.
+Redis time is measured by the clients themselves (``relay.connections.TimedRedis``
+wraps every command and pipeline in :func:`relay.connections.timed_redis`): inside a
+request the durations add up into that request's ``redis;dur=`` entry of the
+``Server-Timing`` header and the span's ``relay.redis.*`` attributes (calls that
+overlap, e.g. under ``asyncio.gather``, add up too: it is Redis time, not wall time).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar, Token
+from contextvars import Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,38 +20,12 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import Getter
 
 from relay import telemetry
-from relay.settings import Settings
+from relay.connections import RedisTimer, redis_timer
+from relay.connections import timed_redis as timed_redis  # re-exported for callers
 
 UNMATCHED_ROUTE = "unmatched"
 #: Paths that get metrics but no span: scrapes and health checks would drown real traces.
 UNTRACED_PATHS = frozenset({"/metrics", "/health", "/api/health"})
-
-
-@dataclass
-class RedisTimer:
-    """Redis time accumulated by one request."""
-
-    seconds: float = 0.0
-    calls: int = 0
-
-
-#: The current request's Redis accumulator (None outside a request).
-redis_timer: ContextVar[RedisTimer | None] = ContextVar("relay_redis_timer", default=None)
-
-
-@contextmanager
-def timed_redis() -> Iterator[None]:
-    """Add the time spent in the ``with`` block to the current request's Redis time."""
-    timer = redis_timer.get()
-    if timer is None:
-        yield
-        return
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timer.seconds += time.perf_counter() - start
-        timer.calls += 1
 
 
 @dataclass
@@ -171,6 +137,6 @@ def _finish_span(span: trace.Span, method: str, route: str, status: int, timer: 
     span.end()
 
 
-def telemetry_middleware(settings: Settings | None = None) -> list[RequestMetricsMiddleware]:
+def telemetry_middleware() -> list[RequestMetricsMiddleware]:
     """The middleware ``create_app`` adds, first in the list so it times everything."""
     return [RequestMetricsMiddleware()]

@@ -9,17 +9,18 @@ so jobs accepted in either mode stay visible after the mode changes.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from relay import telemetry
+from relay.channel import JobChannel
 from relay.connections import REDIS_DOWN_ERRORS, pool_exhausted
 from relay.fallback import FileJobQueue
-from relay.jobs import Job
+from relay.jobs import Event, EventType, Job
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
+from relay.streams import ClientGone
 
 log = logging.getLogger(__name__)
-
-Channel = RedisJobQueue | FileJobQueue
 
 
 class RedisUnavailableError(Exception):
@@ -40,7 +41,7 @@ class JobQueue:
         self.mode = mode
         telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
 
-    async def submit(self, job: Job, backend: str = "") -> Channel:
+    async def submit(self, job: Job, backend: str = "") -> JobChannel:
         """Accept the job on Redis, or on the file channel when Redis is down."""
         try:
             await self.redis.submit(job, backend)
@@ -53,7 +54,50 @@ class JobQueue:
         self._set_mode("redis")
         return self.redis
 
-    async def locate(self, job_id: str) -> tuple[Channel, Job]:
+    async def store_answered(
+        self,
+        job: Job,
+        events: list[tuple[EventType, dict[str, Any]]],
+        *,
+        event_log_ttl_s: int,
+        history_entry: dict[str, Any] | None = None,
+    ) -> list[Event]:
+        """Store a cache hit as a finished job (on Redis: a hit needs Redis to be found)."""
+        return await self.redis.store_answered(
+            job, events, event_log_ttl_s=event_log_ttl_s, history_entry=history_entry
+        )
+
+    async def stream(
+        self, job_id: str, after_seq: int, gone: ClientGone
+    ) -> AsyncGenerator[bytes, None]:
+        """The job's SSE frames after ``after_seq``; JobNotFoundError before any frame."""
+        channel, job = await self.locate(job_id)
+        return channel.stream(job, after_seq, gone)
+
+    async def watchers(self, dead_after_s: float) -> list[dict[str, Any]]:
+        """The live watchers; none known while Redis is unreachable."""
+        try:
+            return await self.redis.watchers(dead_after_s)
+        except REDIS_DOWN_ERRORS:
+            self._set_mode("file")
+            return []
+
+    async def queue_status(self, dead_after_s: float) -> dict[str, Any]:
+        """Depth, running jobs and watchers (Redis), plus the fallback folder's queue."""
+        try:
+            status = await self.redis.queue_status(dead_after_s)
+            status["mode"] = "redis"
+        except REDIS_DOWN_ERRORS:
+            self._set_mode("file")
+            status = {"queue_depth": None, "running": [], "watchers_alive": None, "mode": "file"}
+        status["fallback_queued"] = await self.fallback_queued()
+        return status
+
+    async def fallback_queued(self) -> int:
+        """Jobs waiting in the fallback folder."""
+        return await self.files.queued()
+
+    async def locate(self, job_id: str) -> tuple[JobChannel, Job]:
         """The channel that holds ``job_id`` and the job; JobNotFoundError otherwise."""
         try:
             return self.redis, await self.redis.get(job_id)

@@ -1,8 +1,16 @@
-"""Redis clients for the app and the watcher (one pool per process)."""
+"""Redis clients for the app and the watcher (one pool per process), timed per request."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
@@ -19,6 +27,55 @@ REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
 #: subscription, the watcher's loops): ``compute(n)`` after n failures, 50 ms doubling
 #: up to 1 s.
 RECONNECT_BACKOFF = ExponentialBackoff(cap=1.0, base=0.05)
+
+
+@dataclass
+class RedisTimer:
+    """Redis time accumulated by one request."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+
+#: The current request's Redis accumulator (None outside a request).
+redis_timer: ContextVar[RedisTimer | None] = ContextVar("relay_redis_timer", default=None)
+
+
+@contextmanager
+def timed_redis() -> Iterator[None]:
+    """Add the time spent in the ``with`` block to the current request's Redis time.
+
+    Outside a request it does nothing and costs one context-variable read.
+    """
+    timer = redis_timer.get()
+    if timer is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timer.seconds += time.perf_counter() - start
+        timer.calls += 1
+
+
+class TimedRedis(aioredis.Redis):
+    """A client whose commands and pipelines count as the current request's Redis time."""
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        with timed_redis():
+            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+
+    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
+        return TimedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+
+
+class TimedPipeline(Pipeline):
+    """A pipeline whose round trip counts as the current request's Redis time (one call)."""
+
+    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+        with timed_redis():
+            return await super().execute(raise_on_error)
 
 
 def make_redis(
@@ -48,7 +105,7 @@ def make_redis(
         client_name=client_name,
         **options,
     )
-    return aioredis.Redis(connection_pool=pool)
+    return TimedRedis(connection_pool=pool)
 
 
 def text(value: bytes | str) -> str:

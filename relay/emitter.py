@@ -23,12 +23,16 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
 from relay import keys
-from relay.jobs import EventType, JobStatus, finish_fields, is_terminal
+from relay.jobs import FINISHED_STATUSES, EventType, JobStatus, finish_fields, is_terminal
+
+#: The Lua test "the job has ended" (FINISHED in the script), from the one list of
+#: finished statuses.
+_FINISHED = " or ".join(f"status == '{status.value}'" for status in sorted(FINISHED_STATUSES))
 
 _EMIT = """
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 0 end
-if status == 'complete' or status == 'error' or status == 'cancelled' then return 0 end
+if FINISHED then return 0 end
 local seq = redis.call('HINCRBY', KEYS[1], 'last_seq', 1)
 local inner = ARGV[4]
 if inner ~= '' then inner = ',' .. inner end
@@ -48,7 +52,7 @@ if ARGV[6] == '1' then
 end
 redis.call('PUBLISH', ARGV[7], message)
 return seq
-"""
+""".replace("FINISHED", _FINISHED)
 
 
 class ScriptBatcher:

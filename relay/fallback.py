@@ -18,7 +18,7 @@ import asyncio
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from watchfiles import awatch
 
 from relay.jobs import Event, EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, JobStateError
+from relay.streams import PING, ClientGone, has_every_event, nothing, render
 
 #: inotify batching window; small, so fallback mode still streams promptly.
 WATCH_STEP_MS = 10
@@ -83,7 +84,7 @@ class FileChannel:
         return [path.stem for path in files]
 
     def append_event(self, job_id: str, event: Event, payload: dict[str, Any]) -> None:
-        line = orjson.dumps({"seq": event.seq, "type": event.type, "ts": event.ts, "p": payload})
+        line = orjson.dumps({"seq": event.seq, "type": event.type, "ts": event.ts_ms, "p": payload})
         with open(self.events / f"{job_id}.jsonl", "ab") as handle:
             handle.write(line + b"\n")
 
@@ -108,14 +109,18 @@ class FileChannel:
 
 
 class FileJobQueue:
-    """The app's side of the fallback: same operations as :class:`RedisJobQueue`."""
+    """The app's side of the fallback: a :class:`relay.channel.JobChannel` on files.
+
+    ``heartbeat_s`` is how long a stream may stay quiet before it carries a ping.
+    """
 
     mode = "file"
 
-    def __init__(self, channel: FileChannel) -> None:
+    def __init__(self, channel: FileChannel, heartbeat_s: float = 10.0) -> None:
         self.channel = channel
+        self.heartbeat_s = heartbeat_s
 
-    async def submit(self, job: Job) -> None:
+    async def submit(self, job: Job, backend: str = "") -> None:
         self.channel.write_job(job)
         atomic_write(self.channel.queue / f"{job.id}.json", job.to_json())
 
@@ -131,6 +136,57 @@ class FileJobQueue:
 
     async def events_after(self, job_id: str, after_seq: int) -> list[Event]:
         return self.channel.read_events(job_id, after_seq)
+
+    async def store_answered(
+        self,
+        job: Job,
+        events: list[tuple[EventType, dict[str, Any]]],
+        *,
+        event_log_ttl_s: int,
+        history_entry: dict[str, Any] | None = None,
+    ) -> list[Event]:
+        """Store an already answered job and its events (the history needs Redis)."""
+        if (self.channel.jobs / f"{job.id}.json").exists():
+            raise JobStateError(f"job {job.id} already exists")
+        ts_ms = time.time() * 1000
+        rendered = []
+        for seq, (event_type, payload) in enumerate(events, 1):
+            event = Event.create(job.id, seq, event_type, ts_ms, payload)
+            self.channel.append_event(job.id, event, payload)
+            rendered.append(event)
+        job.status, job.finished_ts, job.last_seq = JobStatus.COMPLETE, ts_ms / 1000, len(events)
+        job.started_ts = job.started_ts or job.created_ts
+        self.channel.write_job(job)
+        return rendered
+
+    def stream(self, job: Job, after_seq: int, gone: ClientGone) -> AsyncGenerator[bytes, None]:
+        """The SSE frames of ``job`` after ``after_seq``, followed with inotify to its end."""
+        if has_every_event(job, after_seq):
+            return nothing()
+        return self._stream(job.id, after_seq, gone)
+
+    async def _stream(
+        self, job_id: str, last_seq: int, gone: ClientGone
+    ) -> AsyncGenerator[bytes, None]:
+        stop = asyncio.Event()
+        gone.on_gone(stop.set)
+        quiet_since = time.monotonic()
+        try:
+            async for event in self.follow(job_id, last_seq, stop):
+                if event is None:
+                    if time.monotonic() - quiet_since >= self.heartbeat_s:
+                        quiet_since = time.monotonic()
+                        yield PING
+                    continue
+                batch = render([event], last_seq)
+                last_seq = batch.last_seq
+                if batch.frames:
+                    quiet_since = time.monotonic()
+                    yield batch.frames
+                if batch.ended:
+                    return
+        finally:
+            stop.set()
 
     async def follow(
         self, job_id: str, after_seq: int, stop: asyncio.Event
@@ -184,6 +240,14 @@ class FileJobQueue:
 
     async def active(self, project: str) -> Job | None:
         return None
+
+    async def watchers(self, dead_after_s: float) -> list[dict[str, Any]]:
+        """Watchers say they are alive through Redis only: none are known here."""
+        return []
+
+    async def queued(self) -> int:
+        """Jobs in the fallback queue, not yet claimed by a watcher."""
+        return len(self.channel.queued_ids())
 
     async def ping(self) -> bool:
         return True

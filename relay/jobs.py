@@ -69,13 +69,16 @@ class Event:
     job_id: str
     seq: int
     type: str
-    ts: float
+    #: When the watcher emitted it, unix time in milliseconds (``ts`` in the JSON data).
+    ts_ms: float
     frame: bytes
     terminal: bool
 
     @classmethod
-    def create(cls, job_id: str, seq: int, type: str, ts: float, payload: dict[str, Any]) -> Event:
-        """Render ``payload`` (plus ``seq`` and ``ts``) into an SSE frame.
+    def create(
+        cls, job_id: str, seq: int, type: str, ts_ms: float, payload: dict[str, Any]
+    ) -> Event:
+        """Render ``payload`` (plus ``seq`` and ``ts``, in ms) into an SSE frame.
 
         Byte for byte what the emitter's Lua script writes: data is
         ``{"seq":N,<payload>,"ts":T}`` with ``T`` the ``repr`` of the ms timestamp.
@@ -87,9 +90,9 @@ class Event:
             type.encode(),
             seq,
             inner,
-            repr(ts).encode(),
+            repr(ts_ms).encode(),
         )
-        return cls(job_id, seq, type, ts, frame, is_terminal(type, payload))
+        return cls(job_id, seq, type, ts_ms, frame, is_terminal(type, payload))
 
     def data(self) -> dict[str, Any]:
         """The decoded JSON ``data`` of the frame."""
@@ -105,7 +108,7 @@ class Event:
             self.job_id.encode(),
             self.seq,
             self.type.encode(),
-            self.ts,
+            self.ts_ms,
             flag,
             self.frame,
         )
@@ -115,10 +118,6 @@ class Event:
         header, frame = message.split(b"\n", 1)
         job_id, seq, type_, ts, flag = header.split(b" ")
         return cls(job_id.decode(), int(seq), type_.decode(), float(ts), frame, flag == b"1")
-
-    def to_fields(self) -> dict[str, bytes]:
-        """The event-log stream entry (its id is ``0-<seq>``)."""
-        return {"m": self.to_message()}
 
     @classmethod
     def from_fields(cls, fields: Mapping[Any, Any] | None) -> Event:

@@ -1,4 +1,4 @@
-"""Jobs in Redis: submit, snapshot, cancel, answers.
+"""Jobs in Redis: submit, snapshot, event stream, cancel, answers.
 
 The job stream is the queue (watchers read it through one consumer group); the
 job hash is the source of truth for a job's state; the per-project order list says
@@ -8,16 +8,19 @@ which job of a project may run (its head), so one project's jobs run in order.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
 
 from relay import history, keys
-from relay.connections import text
+from relay.connections import REDIS_DOWN_ERRORS, text
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
+from relay.hub import EventHub, Wake
 from relay.jobs import Event, EventType, Job, JobStatus
+from relay.streams import PING, ClientGone, has_every_event, nothing, render
 
 #: Writes a whole answered job at once (a cache hit): the hash, every event-log entry
 #: and the text, with the retention TTL of a finished job. Refuses an existing job.
@@ -47,13 +50,20 @@ class JobStateError(Exception):
 
 
 class RedisJobQueue:
-    """Jobs and their events in Redis."""
+    """Jobs and their events in Redis (one :class:`relay.channel.JobChannel`).
+
+    ``hub`` is the process's event hub, which :meth:`stream` follows live events
+    through; only the app, which serves streams, has one.
+    """
 
     mode = "redis"
 
-    def __init__(self, redis: aioredis.Redis, emitter: EventEmitter) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, emitter: EventEmitter, hub: EventHub | None = None
+    ) -> None:
         self.redis = redis
         self.emitter = emitter
+        self.hub = hub
 
     async def submit(self, job: Job, backend: str = "") -> None:
         """Store the job and enqueue it, all or nothing (MULTI/EXEC).
@@ -134,6 +144,47 @@ class RedisJobQueue:
         entries = await self.redis.xrange(keys.job_events(job_id), min=f"(0-{after_seq}")
         return [Event.from_fields(fields) for _, fields in entries or ()]
 
+    def stream(self, job: Job, after_seq: int, gone: ClientGone) -> AsyncGenerator[bytes, None]:
+        """The SSE frames of ``job`` after ``after_seq``: the log, then live, to its end."""
+        if has_every_event(job, after_seq):
+            return nothing()
+        if self.hub is None:
+            raise RuntimeError("streaming needs the event hub (the app's RedisJobQueue has it)")
+        return self._stream(self.hub, job.id, after_seq, gone)
+
+    async def _stream(
+        self, hub: EventHub, job_id: str, last_seq: int, gone: ClientGone
+    ) -> AsyncGenerator[bytes, None]:
+        # Subscribed before the log is read, so nothing falls between replay and live;
+        # overlaps are dropped by sequence number, a gap re-reads the log.
+        subscription = hub.subscribe(job_id)
+        gone.on_gone(subscription.close)
+        try:
+            wake = Wake.RESYNC  # the first replay
+            while True:
+                if wake is Wake.RESYNC:
+                    try:
+                        logged = await self.events_after(job_id, last_seq)
+                    except REDIS_DOWN_ERRORS:
+                        logged = []  # the hub asks for a resync once Redis is back
+                    batch = render(logged, last_seq)
+                elif wake is Wake.EVENTS:
+                    batch = render(subscription.drain(), last_seq)
+                elif wake is Wake.PING:
+                    yield PING
+                    wake = await subscription.next()
+                    continue
+                else:  # CLOSED (the client went) or OVERFLOW (it resumes from the log)
+                    return
+                last_seq = batch.last_seq
+                if batch.frames:
+                    yield batch.frames
+                if batch.ended:
+                    return
+                wake = Wake.RESYNC if batch.gap else await subscription.next()
+        finally:
+            hub.unsubscribe(subscription)
+
     async def cancel(self, job_id: str) -> Job:
         """End the job as cancelled; the watcher running it is told to stop."""
         job = await self.get(job_id)
@@ -189,18 +240,30 @@ class RedisJobQueue:
     async def ping(self) -> bool:
         return bool(await self.redis.ping())
 
-    async def queue_status(self, dead_after_s: float) -> dict[str, Any]:
-        """Queue depth (not yet claimed), claimed jobs, and live watchers."""
-        watchers = await live_watchers(self.redis, dead_after_s)
-        depth, claimed = 0, 0
+    async def watchers(self, dead_after_s: float) -> list[dict[str, Any]]:
+        """The watchers whose heartbeat is fresh."""
+        return await live_watchers(self.redis, dead_after_s)
+
+    async def queued(self) -> int:
+        """Jobs accepted and not yet claimed by any watcher."""
+        depth, _ = await self._group_counts()
+        return depth
+
+    async def _group_counts(self) -> tuple[int, int]:
+        """(not yet claimed, claimed and not acknowledged) of the watchers' group."""
         try:
             groups = await self.redis.xinfo_groups(keys.JOBS_STREAM)
         except aioredis.ResponseError:
-            groups = []
+            return 0, 0  # no stream yet
         for group in groups:
             if group.get("name") in (keys.WATCHER_GROUP, keys.WATCHER_GROUP.encode()):
-                depth = int(group.get("lag") or 0)
-                claimed = int(group.get("pending") or 0)
+                return int(group.get("lag") or 0), int(group.get("pending") or 0)
+        return 0, 0
+
+    async def queue_status(self, dead_after_s: float) -> dict[str, Any]:
+        """Queue depth (not yet claimed), claimed jobs, and live watchers."""
+        watchers = await self.watchers(dead_after_s)
+        depth, claimed = await self._group_counts()
         running = [job for watcher in watchers for job in watcher.get("running", [])]
         return {
             "queue_depth": depth,

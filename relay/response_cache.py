@@ -38,12 +38,10 @@ from relay.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Distinct (collapsed) exchanges the fingerprint covers: the backends are given the
-#: last 20 exchanges (watcher.sinks.HISTORY_FOR_CONTEXT), so older ones cannot
-#: change the answer.
-CONTEXT_WINDOW = 20
-#: Raw history entries read to find those: a few repeats still leave a full window.
-CONTEXT_READ = 2 * CONTEXT_WINDOW
+#: Distinct (collapsed) exchanges the fingerprint covers by default: the backends are
+#: given the last ``Settings.context_exchanges`` exchanges, so older ones cannot
+#: change the answer. :class:`ResponseCache` uses the setting itself.
+CONTEXT_WINDOW: int = Settings.context_exchanges
 #: Bound on the watcher's store (answers are stored before ``done`` is emitted).
 STORE_TIMEOUT_S = 1.0
 
@@ -68,22 +66,22 @@ def exchange_identity(entry: dict[str, Any]) -> str:
     return digest(normalize_prompt(str(entry.get("user", ""))), str(entry.get("assistant", "")))
 
 
-def context_fingerprint(entries: Iterable[dict[str, Any]]) -> str:
-    """Hash of the last exchanges, identical consecutive exchanges counted once."""
-    return _fingerprint(exchange_identity(entry) for entry in entries)
+def context_fingerprint(entries: Iterable[dict[str, Any]], window: int = CONTEXT_WINDOW) -> str:
+    """Hash of the last ``window`` exchanges, identical consecutive ones counted once."""
+    return _fingerprint((exchange_identity(entry) for entry in entries), window)
 
 
-def history_fingerprint(raw: Sequence[bytes]) -> str:
+def history_fingerprint(raw: Sequence[bytes], window: int = CONTEXT_WINDOW) -> str:
     """:func:`context_fingerprint` of raw history entries (skipping undecodable ones)."""
-    return _fingerprint(identity for item in raw if (identity := _raw_identity(item)))
+    return _fingerprint((i for item in raw if (i := _raw_identity(item))), window)
 
 
-def _fingerprint(identities: Iterable[str]) -> str:
+def _fingerprint(identities: Iterable[str], window: int) -> str:
     collapsed: list[str] = []
     for identity in identities:
         if not collapsed or collapsed[-1] != identity:
             collapsed.append(identity)
-    return digest(*collapsed[-CONTEXT_WINDOW:])
+    return digest(*collapsed[-window:])
 
 
 def _raw_identity(raw: bytes) -> str | None:
@@ -181,13 +179,22 @@ class ResponseCache:
         context is unknown, so the caller treats it as a miss.
         """
         raw, generation = await self._context(project)
-        return answer_key(model, personality, project, generation, history_fingerprint(raw), prompt)
+        return answer_key(
+            model,
+            personality,
+            project,
+            generation,
+            history_fingerprint(raw, self._settings.context_exchanges),
+            prompt,
+        )
 
     async def _context(self, project: str) -> tuple[list[bytes], int]:
         # Both keys carry the {project} hash tag: one slot, so MULTI is Cluster-safe,
         # and the generation is read fresh with the history at no extra round trip.
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.lrange(keys.project_history(project), -CONTEXT_READ, -1)
+            # Twice the window: a few repeats (counted once) still leave a full window.
+            read = 2 * self._settings.context_exchanges
+            pipe.lrange(keys.project_history(project), -read, -1)
             pipe.get(keys.cache_generation(project))
             raw, generation = await pipe.execute()
         return raw, int(generation or 0)
@@ -223,7 +230,7 @@ class ResponseCache:
                     # no key describes the context this answer was given in.
                     log.debug("answer of job_id=%s not cached: history moved", job.id)
                     return
-                fingerprint = history_fingerprint(raw)
+                fingerprint = history_fingerprint(raw, self._settings.context_exchanges)
                 key = answer_key(
                     model, job.personality, job.project, generation, fingerprint, job.message
                 )

@@ -67,6 +67,11 @@ class Settings:
     event_log_ttl_s: int = _setting(3600, "How long a finished job's events stay replayable")
     job_timeout_s: float = _setting(600.0, "A job running longer than this ends with an error")
     answers_timeout_s: float = _setting(3600.0, "How long a job waits for answers to questions")
+    context_exchanges: int = _setting(
+        20,
+        "Earlier exchanges a backend is given as context; the answer cache's key covers"
+        " exactly these",
+    )
     sse_heartbeat_s: float = _setting(10.0, "Seconds between ': ping' comments on a quiet stream")
     sse_retry_ms: int = _setting(1000, "The 'retry:' hint sent to EventSource clients")
     # --- watcher ------------------------------------------------------------------

@@ -249,10 +249,6 @@ def inject_traceparent() -> str:
     return carrier.get("traceparent", "")
 
 
-#: The name the app's code uses for :func:`inject_traceparent`.
-current_traceparent = inject_traceparent
-
-
 def context_from_traceparent(traceparent: str) -> otel_context.Context:
     """A context whose parent is the span ``traceparent`` names (a fresh root if empty/bad).
 

@@ -312,7 +312,7 @@ async def test_store_answered_writes_job_events_and_history_at_once(
         "seq": 3,
         "result": "hi there",
         "cached": True,
-        "ts": replay[-1].ts,
+        "ts": replay[-1].ts_ms,
     }
     assert isinstance(replay[0], Event) and replay[0].data()["text"] == "hi "
     for key in (keys.job(job.id), keys.job_events(job.id), keys.job_text(job.id)):

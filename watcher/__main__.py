@@ -7,17 +7,15 @@ import asyncio
 import os
 import signal
 import sys
-import time
 
-import orjson
 import redis.asyncio as aioredis
 
-from relay import keys, telemetry
+from relay import telemetry
 from relay.cache import TieredCache, make_redis_tier
 from relay.connections import REDIS_DOWN_ERRORS, make_redis
 from relay.emitter import EventEmitter
 from relay.logs import configure_logging
-from relay.redis_queue import RedisJobQueue
+from relay.redis_queue import RedisJobQueue, live_watchers
 from relay.response_cache import ResponseCache
 from relay.settings import Settings
 from relay.single_flight import SingleFlight, marker_ttl_s
@@ -102,16 +100,12 @@ async def check(settings: Settings) -> int:
     """Exit 0 when Redis answers and some watcher's heartbeat is fresh."""
     redis = make_redis(settings.effective_redis_url, 2, blocking=False)
     try:
-        beats = await redis.hgetall(keys.WATCHERS_HASH)
+        fresh = await live_watchers(redis, settings.watcher_dead_after_s)
     except REDIS_DOWN_ERRORS as exc:
         print(f"redis unreachable: {exc}", file=sys.stderr)
         return 1
     finally:
         await redis.aclose()
-    now = time.time()
-    fresh = [
-        w for w, b in beats.items() if now - orjson.loads(b)["ts"] < settings.watcher_dead_after_s
-    ]
     print(f"{len(fresh)} watcher(s) alive")
     return 0 if fresh else 1
 

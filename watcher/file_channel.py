@@ -83,7 +83,12 @@ class FileChannelLoop:
         finished = False
         pool = self._slots.for_model(job.model or self._settings.default_model)
         async with self._project_locks[job.project], pool.slot():
-            sink = FileSink(self.channel, job, self._redis)
+            sink = FileSink(
+                self.channel,
+                job,
+                self._redis,
+                context_exchanges=self._settings.context_exchanges,
+            )
             try:
                 if self.channel.cancel_requested(job_id):
                     payload = {"status": JobStatus.CANCELLED.value}

@@ -18,13 +18,15 @@ from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
 from relay.history import HistoryStore, is_complete
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
+from relay.settings import Settings
 from watcher.backends.base import Exchange
 from watcher.slots import Slot
 
 log = logging.getLogger(__name__)
 
-#: Earlier exchanges handed to a backend as context.
-HISTORY_FOR_CONTEXT = 20
+#: Earlier exchanges handed to a backend as context, unless the sink is told
+#: (``Settings.context_exchanges``, which the answer cache's key covers too).
+HISTORY_FOR_CONTEXT: int = Settings.context_exchanges
 #: Longest single BLPOP while waiting for answers (below redis-py's 5 s socket timeout).
 ANSWER_POLL_S = 3.0
 
@@ -80,11 +82,14 @@ class RedisSink:
         emitter: EventEmitter,
         job: Job,
         slot: Slot | None = None,
+        *,
+        context_exchanges: int = HISTORY_FOR_CONTEXT,
     ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
         self._history = HistoryStore(redis)
+        self._context_exchanges = context_exchanges
         #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
 
@@ -138,7 +143,7 @@ class RedisSink:
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
+        return _context(await self._history.entries(project, self._context_exchanges))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         await self._history.append(project, entry)
@@ -149,11 +154,19 @@ class FileSink:
 
     mode = "file"
 
-    def __init__(self, channel: FileChannel, job: Job, redis: aioredis.Redis) -> None:
+    def __init__(
+        self,
+        channel: FileChannel,
+        job: Job,
+        redis: aioredis.Redis,
+        *,
+        context_exchanges: int = HISTORY_FOR_CONTEXT,
+    ) -> None:
         self._channel = channel
         self._job = job
         self._seq = len(channel.read_events(job.id))
         self._history = HistoryStore(redis)
+        self._context_exchanges = context_exchanges
 
     async def emit(
         self,
@@ -193,7 +206,7 @@ class FileSink:
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         try:
-            entries = await self._history.entries(project, HISTORY_FOR_CONTEXT)
+            entries = await self._history.entries(project, self._context_exchanges)
         except REDIS_DOWN_ERRORS:
             return ()
         return _context(entries)

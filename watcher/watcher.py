@@ -26,7 +26,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, models, telemetry
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import RECONNECT_BACKOFF, REDIS_DOWN_ERRORS
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.jobs import EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
@@ -155,7 +155,7 @@ class Watcher:
                 raise
 
     async def _claim_loop(self) -> None:
-        backoff_s = 0.05
+        failures = 0
         group_ready = False
         while not self._stopping.is_set():
             # Hold at most as many jobs as all backends have slots: the rest stay in
@@ -175,7 +175,7 @@ class Watcher:
                     count=free,
                     block=CLAIM_BLOCK_MS,
                 )
-                backoff_s = 0.05
+                failures = 0
                 for _, entries in reply or []:
                     for entry_id, fields in entries:
                         self._take(
@@ -186,8 +186,8 @@ class Watcher:
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
                 log.warning("claim loop: Redis unreachable (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(backoff_s)  # reconnect backoff
-                backoff_s = min(backoff_s * 2, 1.0)
+                await asyncio.sleep(RECONNECT_BACKOFF.compute(failures))
+                failures += 1
             except aioredis.ResponseError as exc:
                 # NOGROUP / UNBLOCKED: the stream or group vanished (Redis restarted
                 # without data, or was flushed): recreate the group and go on.
@@ -235,7 +235,15 @@ class Watcher:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
                     await self.redis.zrem(keys.backend_backlog(backend), job_id)
                 await self.runner.run(
-                    job, RedisSink(self.redis, self.emitter, job, slot), restarted=restarted
+                    job,
+                    RedisSink(
+                        self.redis,
+                        self.emitter,
+                        job,
+                        slot,
+                        context_exchanges=self.settings.context_exchanges,
+                    ),
+                    restarted=restarted,
                 )
             acknowledged = True
         except asyncio.CancelledError as exc:
@@ -269,7 +277,7 @@ class Watcher:
 
     async def _load(self, job_id: str) -> Job | None:
         """The job's current state; waits out a Redis outage rather than dropping it."""
-        backoff_s = 0.05
+        failures = 0
         while True:
             try:
                 return await self.queue.get(job_id)
@@ -278,8 +286,8 @@ class Watcher:
             except REDIS_DOWN_ERRORS:
                 if self._stopping.is_set():
                     raise
-                await asyncio.sleep(backoff_s)  # reconnect backoff
-                backoff_s = min(backoff_s * 2, 1.0)
+                await asyncio.sleep(RECONNECT_BACKOFF.compute(failures))
+                failures += 1
 
     async def _acknowledge(self, entry_id: str, job_id: str, project: str, backend: str) -> None:
         """The job ended: drop its entry, leave its project's line, wake the next in line."""
@@ -340,7 +348,7 @@ class Watcher:
                 async for message in pubsub.listen():
                     self._on_control(message["data"])
             except REDIS_DOWN_ERRORS:
-                await asyncio.sleep(0.2)  # reconnect backoff
+                await asyncio.sleep(RECONNECT_BACKOFF.compute(2))  # 0.2 s
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

@@ -110,13 +110,17 @@ class ChatStatusResource:
 
 
 class ChatAnswersResource:
-    """POST /api/chat/answers {job_id, answers}: the waiting job resumes."""
+    """POST /api/chat/answers {job_id, answers}: the waiting job resumes.
 
-    def __init__(self, queue: JobQueue) -> None:
+    Answers are bounded like a chat message (``max_bytes``, the setting).
+    """
+
+    def __init__(self, queue: JobQueue, max_bytes: int) -> None:
         self._queue = queue
+        self._max_bytes = max_bytes
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        body = await validation.read_json(req, 256 * 1024)
+        body = await validation.read_json(req, self._max_bytes)
         job_id = validation.job_id(body.get("job_id"))
         answers = body.get("answers")
         if not isinstance(answers, list):

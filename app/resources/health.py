@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import falcon
 import falcon.asgi
 
-from app.hub import EventHub
 from app.queue import JobQueue
 from relay import models, telemetry
-from relay.connections import REDIS_DOWN_ERRORS
-from relay.redis_queue import live_watchers
+from relay.hub import EventHub
 from relay.settings import Settings
 
 
 class HealthResource:
-    """GET /api/health and /health: Redis, watchers' heartbeats, mode."""
+    """GET /api/health and /health: Redis, watchers' heartbeats, mode, this process's hub.
+
+    ``hub`` is ``"up"`` while the process's event hub runs (subscribed or
+    reconnecting) and ``"down"`` when its task has ended: its SSE clients would then
+    get nothing but pings, so the process is degraded whatever Redis says.
+    """
 
     def __init__(self, settings: Settings, queue: JobQueue, hub: EventHub) -> None:
         self._settings = settings
@@ -25,22 +29,25 @@ class HealthResource:
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         redis_ok = await self._queue.redis_reachable()
-        watchers = []
+        watchers: list[dict[str, Any]] = []
         if redis_ok:
-            try:
-                watchers = await live_watchers(
-                    self._queue.redis.redis, self._settings.watcher_dead_after_s
-                )
-            except REDIS_DOWN_ERRORS:
-                redis_ok = False
+            watchers = await self._queue.watchers(self._settings.watcher_dead_after_s)
+            redis_ok = self._queue.mode == "redis"  # unless Redis went away meanwhile
         telemetry.WATCHERS_ALIVE.set(len(watchers))
+        hub_up = self._hub.running
         resp.media = {
-            "status": "ok" if redis_ok and watchers else "degraded",
+            "status": "ok" if redis_ok and watchers and hub_up else "degraded",
             "redis": redis_ok,
             "mode": "redis" if redis_ok else "file",
             "watchers": watchers,
-            "fallback_queued": len(self._queue.files.channel.queued_ids()),
-            "process": {"pid": os.getpid(), "sse_streams": self._hub.subscription_count},
+            "fallback_queued": await self._queue.fallback_queued(),
+            "hub": "up" if hub_up else "down",
+            "process": {
+                "pid": os.getpid(),
+                "sse_streams": self._hub.subscription_count,
+                "hub_connected": self._hub.connected.is_set(),
+                "hub_malformed_skipped": self._hub.malformed,
+            },
         }
         resp.set_header("Cache-Control", "no-store")
 
@@ -53,12 +60,7 @@ class QueueStatusResource:
         self._queue = queue
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        try:
-            status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
-            status["mode"] = "redis"
-        except REDIS_DOWN_ERRORS:
-            status = {"queue_depth": None, "running": [], "watchers_alive": None, "mode": "file"}
-        status["fallback_queued"] = len(self._queue.files.channel.queued_ids())
+        status = await self._queue.queue_status(self._settings.watcher_dead_after_s)
         telemetry.QUEUE_DEPTH.set(status["queue_depth"] or 0)
         resp.media = status
         resp.set_header("Cache-Control", "no-store")
@@ -101,6 +103,7 @@ class MetricsRefresher:
     async def refresh(self) -> None:
         if not await self._queue.redis_reachable():
             return  # FALLBACK_MODE was just set; the rest is unknowable without Redis
-        status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
-        telemetry.QUEUE_DEPTH.set(status["queue_depth"])
-        telemetry.WATCHERS_ALIVE.set(status["watchers_alive"])
+        status = await self._queue.queue_status(self._settings.watcher_dead_after_s)
+        if status["mode"] == "redis":
+            telemetry.QUEUE_DEPTH.set(status["queue_depth"])
+            telemetry.WATCHERS_ALIVE.set(status["watchers_alive"])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 from typing import Any
 
 import pytest
 
 from relay.settings import Settings
+from tests.support.processes import free_port
 from watcher.backends.base import BackendError, BackendRequest, Exchange, Output, TextDelta
 from watcher.backends.openai import OpenAIBackend
 
@@ -148,12 +148,6 @@ async def test_silence_beyond_the_read_timeout_is_an_error(
             await collect(backend, request("patience", model="fake-slow-3000"))
     finally:
         await backend.aclose()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_connect_errors_before_the_first_token_are_retried(settings: Settings) -> None:

@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from typing import TypeVar
 import httpx
 import redis
 
-from launcher import stack
+from launcher import preflight, stack
 from launcher.supervisor import die_with_parent
 from proxy.render import NginxPaths
 from relay import keys
@@ -41,9 +40,7 @@ _LOG_NUMBERS = itertools.count(1)
 def free_port() -> int:
     """A loopback port nobody listens on (and not handed out before in this session)."""
     while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = preflight.free_port()
         if port not in _PORTS_GIVEN:
             _PORTS_GIVEN.add(port)
             return port

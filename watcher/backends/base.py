@@ -10,7 +10,7 @@ the work (kill the process group, close the HTTP response, stop generation).
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -36,7 +36,6 @@ class BackendRequest:
     answers: tuple[Any, ...] = ()
     #: The questions those answers reply to.
     questions: tuple[Any, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
