@@ -38,8 +38,6 @@ STOP_TIMEOUT_S = 30.0
 LOAD_SETTINGS = {
     "RELAY_DEFAULT_MODEL": "echo",
     "RELAY_ECHO_INTERVAL_MS": "20",
-    # 100 chats plus the hold benchmark's jobs all run at once, each in its own project.
-    "RELAY_WATCHER_CONCURRENCY": "512",
     # Every simulated user comes from 127.0.0.1: nginx's per-address limit would
     # otherwise throttle the whole load as if it were one abusive client.
     "RELAY_CHAT_RATE_LIMIT_PER_S": "100000",
@@ -92,11 +90,21 @@ class RunningStack:
             return "(no log)"
 
 
-def stack_environment(ports: dict[str, int], state_dir: Path) -> dict[str, str]:
-    """The launcher's environment: ours, the load settings, then the ports."""
+def stack_environment(
+    ports: dict[str, int], state_dir: Path, settings: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The launcher's environment: ours, the load settings, then the ports.
+
+    With ``settings``, the stack runs with Relay's defaults plus exactly those: no
+    ``LOAD_SETTINGS`` and no ``RELAY_*`` variable inherited from our environment.
+    """
     env = dict(os.environ)
-    for name, value in LOAD_SETTINGS.items():
-        env.setdefault(name, value)
+    if settings is None:
+        for name, value in LOAD_SETTINGS.items():
+            env.setdefault(name, value)
+    else:
+        env = {k: v for k, v in env.items() if not k.startswith("RELAY_")}
+        env.update(settings)
     env.update(
         {
             "RELAY_PORT": str(ports["nginx"]),
@@ -114,12 +122,17 @@ def stack_environment(ports: dict[str, int], state_dir: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_stack(log_name: str = "stack") -> Iterator[RunningStack]:
-    """Start the launcher on free ports, wait until nginx answers, stop it afterwards."""
+def running_stack(
+    log_name: str = "stack", settings: dict[str, str] | None = None
+) -> Iterator[RunningStack]:
+    """Start the launcher on free ports, wait until nginx answers, stop it afterwards.
+
+    ``settings``: run with Relay's defaults plus these (see :func:`stack_environment`).
+    """
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("nginx", "app", "redis", "watcher", "nginx_status")}
     state_dir = Path(tempfile.mkdtemp(prefix="relay-loadtest-"))
-    env = stack_environment(ports, state_dir)
+    env = stack_environment(ports, state_dir, settings)
     log_path = REPORTS_DIR / f"{log_name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -131,8 +144,9 @@ def running_stack(log_name: str = "stack") -> Iterator[RunningStack]:
             stderr=subprocess.STDOUT,
             process_group=0,
         )
-    settings = {k: env[k] for k in sorted(env) if k.startswith("RELAY_") and k in LOAD_SETTINGS}
-    stack = RunningStack(process, ports, state_dir, log_path, settings)
+    chosen = LOAD_SETTINGS if settings is None else settings
+    recorded = {k: env[k] for k in sorted(env) if k.startswith("RELAY_") and k in chosen}
+    stack = RunningStack(process, ports, state_dir, log_path, recorded)
     try:
         _wait_until_up(stack)
         yield stack
