@@ -125,6 +125,7 @@ class HttpConnection:
         *,
         method: str = "GET",
         body: bytes = b"",
+        headers: dict[str, str] | None = None,
     ) -> AsyncIterator[tuple[list[SSEEvent], float, float]]:
         """Request an event stream; yields (events, wall ms, perf seconds) per read.
 
@@ -133,7 +134,9 @@ class HttpConnection:
         :class:`HttpError` on a non-200 status, a dropped connection, or no bytes for
         ``idle_timeout_s``.
         """
-        payload = build_request(method, path, self.authority, body, headers=SSE_HEADERS)
+        payload = build_request(
+            method, path, self.authority, body, headers={**SSE_HEADERS, **(headers or {})}
+        )
         idle = idle_timeout_s or self.timeout_s
         try:
             reader = await self._send(payload)

@@ -187,12 +187,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run a command against a freshly started stack; return the command's exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--log-name", default="stack", help="log file name under reports/")
+    parser.add_argument(
+        "--upstream",
+        action="store_true",
+        help="also start the mock OpenAI-compatible upstream and point the stack at it",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- command and its arguments")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give a command after --")
-    with running_stack(args.log_name) as stack:
+    with contextlib.ExitStack() as parts:
+        if args.upstream:
+            port = free_port()
+            parts.enter_context(mock_upstream_process(port))
+            os.environ["RELAY_OPENAI_BASE_URL"] = f"http://127.0.0.1:{port}/v1"
+        stack = parts.enter_context(running_stack(args.log_name))
         print(f"loadtest: stack up at {stack.url} (app {stack.app_url})", flush=True)
         env = {**os.environ, **stack.env()}
         child = subprocess.Popen(command, cwd=ROOT_DIR, env=env)
@@ -201,6 +211,25 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             child.send_signal(signal.SIGINT)
             return child.wait()
+
+
+@contextlib.contextmanager
+def mock_upstream_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``loadtest.mock_upstream`` on ``port``, ready when it accepts connections."""
+    command = [sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT_DIR, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the mock upstream did not start")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 if __name__ == "__main__":
