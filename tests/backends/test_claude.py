@@ -21,7 +21,7 @@ from watcher.backends.base import (
     Questions,
     TextDelta,
 )
-from watcher.backends.claude import LOST_SESSION_ACTIVITY, SESSION_FILE, ClaudeBackend
+from watcher.backends.claude import SESSION_FILE, ClaudeBackend
 
 from .support import is_running, live_group_members, wait_until
 

@@ -84,7 +84,9 @@ def test_a_restart_after_a_tool_keeps_the_text_before_it() -> None:
     overload = recorded("overload")
     broken = [line for line in overload if b'"stream_event"' in line]
     retried = next(line for line in overload if b'"type":"assistant"' in line)
-    outputs = [o for line in lines[: tool_result + 1] + broken + [retried] for o in parser.feed(line)]
+    outputs = [
+        o for line in lines[: tool_result + 1] + broken + [retried] for o in parser.feed(line)
+    ]
     after = outputs[outputs.index(Reset()) + 1 :]
     assert isinstance(after[0], TextDelta) and after[0].text == "Let me run that."
     assert as_shown(outputs) == "Let me run that.\n\n" + str(recorded_result("overload")["result"])

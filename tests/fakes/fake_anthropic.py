@@ -29,6 +29,7 @@ JSON line (path, model, stream, the prompt's first 200 characters, its size).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import re
@@ -165,6 +166,7 @@ class Handler(BaseHTTPRequestHandler):
                 "prompt": prompt[:200],
                 "prompt_bytes": len(prompt.encode()),
                 "after_tool": after_tool,
+                "messages": len(body.get("messages") or []),
                 "tools": len(body.get("tools") or []),
             }
         )
@@ -278,10 +280,8 @@ def main() -> int:
     args = parser.parse_args()
     server = FakeAnthropicServer(args.port, args.log, args.token_delay_ms / 1000)
     print(f"listening on {server.server_address[1]}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.support.claude_cli import (  # noqa: E402
+from tests.support.claude_cli import (
     TRANSCRIPTS,
     FakeAnthropic,
     cli_environment,

@@ -57,7 +57,7 @@ class ClaudeBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._retiring: set[asyncio.Task[None]] = set()
+        self._retiring: dict[asyncio.Task[None], PtyProcess] = {}
 
     async def stream(self, request: BackendRequest) -> AsyncIterator[Output]:
         """Yield the CLI's text deltas and activity; raise BackendError on failure."""
@@ -108,9 +108,11 @@ class ClaudeBackend:
         return prompt.encode()
 
     async def aclose(self) -> None:
-        """Wait for the CLI processes still exiting after their result."""
-        if self._retiring:
-            await asyncio.gather(*self._retiring, return_exceptions=True)
+        """Stop the CLI processes still exiting after their result, now."""
+        retiring = dict(self._retiring)
+        grace = self.settings.claude_kill_grace_s
+        await asyncio.gather(*(process.stop(grace) for process in retiring.values()))
+        await asyncio.gather(*retiring, return_exceptions=True)
 
     async def _run(
         self,
@@ -149,8 +151,8 @@ class ClaudeBackend:
         task = asyncio.create_task(
             process.retire(_EXIT_AFTER_RESULT_S, self.settings.claude_kill_grace_s)
         )
-        self._retiring.add(task)
-        task.add_done_callback(self._retiring.discard)
+        self._retiring[task] = process
+        task.add_done_callback(lambda done: self._retiring.pop(done, None))
 
     async def _spawn(self, argv: list[str], workdir: Path, request: BackendRequest) -> PtyProcess:
         env = {
