@@ -166,7 +166,8 @@ async def test_timeout_ends_with_an_error_and_stops_the_cli(settings: Settings) 
     backend = ClaudeBackend(dataclasses.replace(settings, job_timeout_s=3.0))
     with pytest.raises(BackendError, match=r"did not finish within 3 s"):
         await collect(backend, request("[hang]"))
-    assert wait_until(lambda: not is_running(pids(settings)["cli"]))
+    started = pids(settings)
+    assert wait_until(lambda: not is_running(started["cli"]) and not is_running(started["child"]))
 
 
 async def test_prompt_is_one_argument_even_when_it_looks_like_an_option(

@@ -17,7 +17,7 @@ a recorded line with only its text, ids and tool input changed:
 ``[long]``   stream slowly for minutes, with a child process that ignores SIGINT and
              runs in a session of its own, as the real Bash tool's commands do
 ``[linger]`` after the result line, keep running 6 s with a child (a background task)
-``[hang]``   print the init line, then nothing, for a long time
+``[hang]``   print the init line, then nothing, for a long time (with a child as ``[long]``)
 ``[fail]``   write to stderr and exit with status 3
 ``[killed]`` print the init line and the real CLI's terminal reset sequence (what it
              writes on the PTY as it is stopped), then exit with status 143
@@ -271,6 +271,7 @@ def main() -> int:
         write(next(line for line in load("text") if line.startswith(b"\x1b")))
         return 143
     if "[hang]" in prompt:
+        start_child(cwd)
         time.sleep(600)
         return 0
     if "[long]" in prompt:
