@@ -188,6 +188,7 @@ class Watcher:
         project: str = "",
     ) -> None:
         """Wait for the project's turn, run the job, acknowledge it."""
+        received_ts = time.time()
         self._held[entry_id] = job_id
         acknowledged = False
         try:
@@ -211,7 +212,7 @@ class Watcher:
             self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
             telemetry.JOBS_RUNNING.set(len(self._running))
             sink = RedisSink(self.redis, self.emitter, job, self.slots)
-            await self.runner.run(job, sink, restarted=restarted)
+            await self.runner.run(job, sink, restarted=restarted, received_ts=received_ts)
             acknowledged = True
         finally:
             self._running.pop(job_id, None)
