@@ -1,7 +1,9 @@
 """Metrics and tracing, shared by the app and the watcher.
 
-Every metric Relay exposes is defined here, once. Names carry units; labels are
-low-cardinality (route templates, outcomes, tiers), never job ids.
+Every metric Relay exposes is defined here, once, in the registry of the process
+that owns it (APP_REGISTRY or WATCHER_REGISTRY): each process exports only its own.
+Names carry units; labels are bounded by configuration (route templates, route
+names, outcomes, tiers), never job ids or client-chosen strings.
 
 Multiprocess: when ``PROMETHEUS_MULTIPROC_DIR`` is set *before this module is first
 imported* (the launcher sets it for Granian and empties the folder at start), every
