@@ -16,6 +16,7 @@ from falcon import media
 from app import errors
 from app.access import access_middleware
 from app.chat import ChatService
+from app.first_token import FirstTokenRecorder
 from app.middleware import telemetry_middleware
 from app.queue import JobQueue, RedisUnavailableError
 from app.resources.chat import (
@@ -157,7 +158,9 @@ def create_app(
     app.add_route("/api/active/{project}", ActiveJobResource(queue))
     app.add_route(
         "/api/sse/status/{job_id}",
-        EventStreamResource(queue, settings.sse_retry_ms, recent),
+        EventStreamResource(
+            queue, settings.sse_retry_ms, recent, FirstTokenRecorder(redis, settings)
+        ),
     )
     app.add_route("/api/projects", ProjectsResource(conversations))
     app.add_route("/api/projects/rename", ProjectRenameResource(conversations))

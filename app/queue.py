@@ -9,16 +9,15 @@ so jobs accepted in either mode stay visible after the mode changes.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
 from typing import Any
 
-from relay import telemetry
+from relay import queue_health, telemetry
 from relay.channel import JobChannel
 from relay.connections import REDIS_DOWN_ERRORS, pool_exhausted
 from relay.fallback import FileJobQueue
 from relay.jobs import Event, EventType, Job
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
-from relay.streams import ClientGone
+from relay.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +66,6 @@ class JobQueue:
             job, events, event_log_ttl_s=event_log_ttl_s, history_entry=history_entry
         )
 
-    async def stream(
-        self, job_id: str, after_seq: int, gone: ClientGone
-    ) -> AsyncGenerator[bytes, None]:
-        """The job's SSE frames after ``after_seq``; JobNotFoundError before any frame."""
-        channel, job = await self.locate(job_id)
-        return channel.stream(job, after_seq, gone)
-
     async def watchers(self, dead_after_s: float) -> list[dict[str, Any]]:
         """The live watchers; none known while Redis is unreachable."""
         try:
@@ -92,6 +84,10 @@ class JobQueue:
             status = {"queue_depth": None, "running": [], "watchers_alive": None, "mode": "file"}
         status["fallback_queued"] = await self.fallback_queued()
         return status
+
+    async def queue_health(self, settings: Settings) -> queue_health.QueueHealth:
+        """Jobs waiting per backend and the oldest one's age (Redis; raises when it is down)."""
+        return await queue_health.measure(self.redis.redis, settings)
 
     async def fallback_queued(self) -> int:
         """Jobs waiting in the fallback folder."""

@@ -170,6 +170,7 @@ class FileJobQueue:
     ) -> AsyncGenerator[bytes, None]:
         stop = asyncio.Event()
         gone.on_gone(stop.set)
+        listening_since_ms = time.time() * 1000
         quiet_since = time.monotonic()
         try:
             async for event in self.follow(job_id, last_seq, stop):
@@ -178,7 +179,7 @@ class FileJobQueue:
                         quiet_since = time.monotonic()
                         yield PING
                     continue
-                batch = render([event], last_seq)
+                batch = render([event], last_seq, listening_since_ms)
                 last_seq = batch.last_seq
                 if batch.frames:
                     quiet_since = time.monotonic()

@@ -157,6 +157,7 @@ class RedisJobQueue:
     ) -> AsyncGenerator[bytes, None]:
         # Subscribed before the log is read, so nothing falls between replay and live;
         # overlaps are dropped by sequence number, a gap re-reads the log.
+        listening_since_ms = time.time() * 1000
         subscription = hub.subscribe(job_id)
         gone.on_gone(subscription.close)
         try:
@@ -167,9 +168,9 @@ class RedisJobQueue:
                         logged = await self.events_after(job_id, last_seq)
                     except REDIS_DOWN_ERRORS:
                         logged = []  # the hub asks for a resync once Redis is back
-                    batch = render(logged, last_seq)
+                    batch = render(logged, last_seq, listening_since_ms)
                 elif wake is Wake.EVENTS:
-                    batch = render(subscription.drain(), last_seq)
+                    batch = render(subscription.drain(), last_seq, listening_since_ms)
                 elif wake is Wake.PING:
                     yield PING
                     wake = await subscription.next()

@@ -9,6 +9,7 @@ comment, and how a stream is told that its client is gone.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from dataclasses import dataclass
@@ -42,8 +43,13 @@ class Rendered:
     gap: bool
 
 
-def render(events: Iterable[Event], last_seq: int) -> Rendered:
-    """The frames of the events after ``last_seq``, stopping at a gap or the end."""
+def render(events: Iterable[Event], last_seq: int, live_since_ms: float = math.inf) -> Rendered:
+    """The frames of the events after ``last_seq``, stopping at a gap or the end.
+
+    Chunk delivery is observed only for chunks emitted at or after ``live_since_ms``
+    (when the client started listening): a chunk emitted before was waiting in the
+    log, and replaying it to a late subscriber says nothing about delivery.
+    """
     frames: list[bytes] = []
     now_ms = time.time() * 1000
     ended = gap = False
@@ -55,7 +61,7 @@ def render(events: Iterable[Event], last_seq: int) -> Rendered:
             break
         frames.append(event.frame)
         last_seq = event.seq
-        if event.type == EventType.CHUNK:
+        if event.type == EventType.CHUNK and event.ts_ms >= live_since_ms:
             telemetry.CHUNK_DELIVERY_BUFFER.observe(max(now_ms - event.ts_ms, 0) / 1000)
         if event.terminal:
             ended = True
@@ -69,7 +75,10 @@ def has_every_event(job: Job, after_seq: int) -> bool:
 
 
 async def replay(events: list[Event], after_seq: int) -> AsyncGenerator[bytes, None]:
-    """The frames of ``events`` (a finished job's, from memory) after ``after_seq``."""
+    """The frames of ``events`` (a finished job's, from memory) after ``after_seq``.
+
+    A replay: chunk delivery is not observed.
+    """
     frames = render(events, after_seq).frames
     if frames:
         yield frames

@@ -229,6 +229,7 @@ class Watcher:
         self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
         """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
+        received_ts = time.time()  # the job's consumer span starts here
         acknowledged = False
         backend = ""
         try:
@@ -253,6 +254,7 @@ class Watcher:
                         context_exchanges=self.settings.context_exchanges,
                     ),
                     restarted=restarted,
+                    received_ts=received_ts,
                 )
             acknowledged = True
         except asyncio.CancelledError as exc:

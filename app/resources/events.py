@@ -10,6 +10,7 @@ every event, and as soon as the client disconnects (``http.disconnect``, watched
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncGenerator, AsyncIterator
 
 import falcon
@@ -17,9 +18,11 @@ import falcon.asgi
 
 from app import validation
 from app.errors import not_found
+from app.first_token import CHUNK_FRAME_MARK, FirstTokenRecorder
 from app.hangup import Hangup, request_receive
 from app.queue import JobQueue
 from relay import telemetry
+from relay.jobs import Job
 from relay.recent import RecentJobs
 from relay.redis_queue import JobNotFoundError
 from relay.streams import replay
@@ -33,9 +36,11 @@ class EventStreamResource:
         queue: JobQueue,
         retry_ms: int,
         recent: RecentJobs | None = None,
+        first_tokens: FirstTokenRecorder | None = None,
     ) -> None:
         self._queue = queue
         self._recent = recent
+        self._first_tokens = first_tokens
         self._retry = b"retry: %d\n\n" % retry_ms
 
     async def on_get(
@@ -45,29 +50,42 @@ class EventStreamResource:
         last_seq = validation.last_event_id(req)
         hangup = Hangup(request_receive(req))
         kept = self._recent.events(job_id) if self._recent is not None else None
+        file_job: Job | None = None
         if kept is not None:
             events = replay(kept, last_seq)
         else:
             try:
-                events = await self._queue.stream(job_id, last_seq, hangup)
+                channel, job = await self._queue.locate(job_id)
             except JobNotFoundError:
                 raise not_found(f"no job {job_id}") from None
+            telemetry.link_current_span(job.traceparent)
+            events = channel.stream(job, last_seq, hangup)
+            file_job = job if channel.mode == "file" else None
         resp.content_type = "text/event-stream"
         resp.set_header("Cache-Control", "no-store")
         resp.set_header("X-Accel-Buffering", "no")
-        resp.stream = self._framed(events, hangup)
+        resp.stream = self._framed(events, hangup, job_id, file_job)
 
     async def _framed(
-        self, events: AsyncGenerator[bytes, None], hangup: Hangup
+        self,
+        events: AsyncGenerator[bytes, None],
+        hangup: Hangup,
+        job_id: str,
+        file_job: Job | None,
     ) -> AsyncIterator[bytes]:
         # The stream and the disconnect watch run together; whichever ends first ends
         # the other (a gone client closes the subscription the stream waits on).
         telemetry.SSE_CONNECTIONS.inc()
         hangup.start()
+        first_tokens = self._first_tokens
         try:
             yield self._retry
             async for frames in events:
                 yield frames
+                if first_tokens is not None and CHUNK_FRAME_MARK in frames:
+                    # Written (the server took the bytes): time to first token, once per job.
+                    await first_tokens.chunk_written(job_id, time.time(), file_job)
+                    first_tokens = None
         finally:
             telemetry.SSE_CONNECTIONS.dec()
             await hangup.aclose()

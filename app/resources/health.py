@@ -61,7 +61,6 @@ class QueueStatusResource:
 
     async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         status = await self._queue.queue_status(self._settings.watcher_dead_after_s)
-        telemetry.QUEUE_DEPTH.set(status["queue_depth"] or 0)
         resp.media = status
         resp.set_header("Cache-Control", "no-store")
 
@@ -94,7 +93,11 @@ class ModelsResource:
 
 
 class MetricsRefresher:
-    """Sets the gauges whose truth lives in Redis just before each /metrics scrape."""
+    """Sets the gauges whose truth lives in Redis just before each /metrics scrape.
+
+    Queue health is measured here, by the app, because a stuck or saturated watcher
+    cannot report on itself (relay/queue_health.py).
+    """
 
     def __init__(self, settings: Settings, queue: JobQueue) -> None:
         self._settings = settings
@@ -103,7 +106,9 @@ class MetricsRefresher:
     async def refresh(self) -> None:
         if not await self._queue.redis_reachable():
             return  # FALLBACK_MODE was just set; the rest is unknowable without Redis
-        status = await self._queue.queue_status(self._settings.watcher_dead_after_s)
-        if status["mode"] == "redis":
-            telemetry.QUEUE_DEPTH.set(status["queue_depth"])
-            telemetry.WATCHERS_ALIVE.set(status["watchers_alive"])
+        watchers = await self._queue.watchers(self._settings.watcher_dead_after_s)
+        health = await self._queue.queue_health(self._settings)
+        telemetry.WATCHERS_ALIVE.set(len(watchers))
+        for backend, waiting in health.waiting.items():
+            telemetry.QUEUE_DEPTH.labels(backend).set(waiting)
+        telemetry.QUEUE_OLDEST_JOB_AGE.set(health.oldest_age_s)
