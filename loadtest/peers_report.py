@@ -29,7 +29,7 @@ def _queued(run: dict[str, Any], path: str) -> str:
     queued = run.get("queued_streams", 0)
     if not queued:
         return "0"
-    return f"{queued} ({run.get('told_their_place', 0)} / {run.get('max_position', 0)})"
+    return f"{queued} ({run.get('max_position', 0)})"
 
 
 def _pcts(summary: dict[str, Any]) -> str:
@@ -73,7 +73,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         "| streams | path | errors | chunks | time to first token p50 / p95 / p99 "
         "| chunk delivery p50 / p95 / p99 | overhead over direct, p95 TTFT / delivery "
-        "| queued (told their place / longest line) |",
+        "| streams told their place in line (longest line) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     cpu_rows = []
@@ -134,6 +134,17 @@ def render(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
         *cpu_rows,
     ]
+    from loadtest.report import LOCUST_STATS, LOCUST_UPSTREAM_STATS, locust_section
+
+    if LOCUST_UPSTREAM_STATS.exists():  # `make loadtest` on both paths, latest run
+        lines += [
+            "",
+            "### Locust SLO gate on both paths (`make loadtest`)",
+            "",
+            *locust_section(LOCUST_STATS),
+            "",
+            *locust_section(LOCUST_UPSTREAM_STATS, "the `openai` model on the mock upstream"),
+        ]
     if ANALYSIS.exists():
         lines += ["", ANALYSIS.read_text().rstrip()]
     lines.append(END)
