@@ -27,6 +27,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError, ResponseError
 
 from relay import keys
+from relay.connections import timed_redis
 from relay.jobs import FINISHED_STATUSES, EventType, JobStatus, finish_fields, is_terminal
 
 #: The Lua test "the job has ended" (FINISHED in the script), from the one list of
@@ -141,10 +142,11 @@ class ScriptBatcher:
         pool = self._redis.connection_pool
         connection = await pool.get_connection()
         try:
-            replies: list[Any] = await connection.retry.call_with_retry(
-                lambda: self._send(connection, packed, len(calls)),
-                lambda _error: connection.disconnect(),
-            )
+            with timed_redis():  # past redis-py's command layer, so timed here
+                replies: list[Any] = await connection.retry.call_with_retry(
+                    lambda: self._send(connection, packed, len(calls)),
+                    lambda _error: connection.disconnect(),
+                )
             return replies
         except BaseException:
             await connection.disconnect()  # never hand back a half-read connection
