@@ -30,6 +30,7 @@ make loadtest                    # Locust: 100 users, 60 s, SLO gate (LOADTEST_U
 .venv/bin/python -m loadtest.bench --mode chats --chats 100        # one scenario, own stack
 .venv/bin/python -m loadtest.bench --mode hold --streams 10000 --live-streams 100
 .venv/bin/python -m loadtest.bench --soak 600
+.venv/bin/python -m loadtest.churn --connections 10000  # clients that vanish: RSS after
 .venv/bin/python -m loadtest.bench --mode compare --url http://127.0.0.1:8080 --app-url http://127.0.0.1:8000
 ```"""
 
