@@ -1,8 +1,9 @@
 /* Relay chat page: the conversation open, sending, regenerate / edit / retry,
  * history, models, health. Wiring only: the parts live in their own modules.
  *
- * Plain scripts, no build step: api.js, announce.js, markdown.js, renderer.js,
- * stream.js, answer-view.js, sidebar.js, then this one. The API contract is
+ * Plain scripts, no build step, loaded in this order: vendor.js, api.js, announce.js,
+ * markdown.js, open-blocks.js, renderer.js, stream.js, questions.js, answer-view.js,
+ * sidebar.js, health.js, models.js, then this one. The API contract is
  * shared/DESIGN.md.
  */
 (() => {
@@ -14,8 +15,6 @@
   const PROJECT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
   const DEFAULT_PROJECT = "default";
   const STORAGE_KEYS = { project: "relay.project", model: "relay.model" };
-  const HEALTH_INTERVAL_MS = 5000;
-  const HEALTH_TIMEOUT_MS = 4000;
   const CANCEL_CONFIRM_MS = 4000;
   const STICK_TO_BOTTOM_PX = 96;
 
@@ -25,8 +24,6 @@
     title: $("#conversation-title"),
     model: $("#model"),
     modelReason: $("#model-reason"),
-    health: $("#health"),
-    healthText: $("#health .health-text"),
     conversation: $("#conversation"),
     messages: $("#messages"),
     empty: $("#empty"),
@@ -168,15 +165,16 @@
     }
   }
 
-  /** Show the project's ended exchanges, keeping a running answer at the end. */
+  /** Show the project's ended exchanges, keeping answers still on their way at the end. */
   function renderHistory(history) {
-    const running = isRunning() ? state.current.view.li : null;
+    // A message sent while the history loaded, or a job running: not in the history yet.
+    const unfinished = views().filter((view) => view.li.dataset.source === "live" && !view.finished);
     const items = history.map((entry) => {
       const view = newView(entry.user || "", "history");
       view.showEntry(entry);
       return view.li;
     });
-    if (running) items.push(running);
+    items.push(...unfinished.map((view) => view.li));
     ui.messages.replaceChildren(...items);
     updateConversationState();
   }
@@ -217,41 +215,6 @@
     } catch (error) {
       showNotice(`Could not clear the history: ${error.message}`);
     }
-  }
-
-  // ------------------------------------------------------------- models --
-
-  async function loadModels() {
-    let data;
-    try {
-      data = await api("/api/models");
-    } catch {
-      ui.model.replaceChildren(new Option("default", ""));
-      return;
-    }
-    const models = (Array.isArray(data.models) ? data.models : []).filter(
-      (model) => data.show_test_models || !model.test,
-    );
-    ui.model.replaceChildren(
-      ...models.map((model) => {
-        let label = model.backend && model.backend !== model.name
-          ? `${model.name} (${model.backend})`
-          : model.name;
-        if (model.available === false) label += ` — unavailable: ${model.reason}`;
-        const option = new Option(label, model.name);
-        option.disabled = model.available === false;
-        if (model.reason) option.title = model.reason;
-        return option;
-      }),
-    );
-    const usable = models.filter((model) => model.available !== false).map((m) => m.name);
-    const saved = storage.get(STORAGE_KEYS.model);
-    const preferred = [saved, data.default].find((name) => usable.includes(name));
-    ui.model.value = preferred || usable[0] || "";
-    const unavailable = models.filter((model) => model.available === false);
-    ui.modelReason.textContent = unavailable.length
-      ? `Unavailable: ${unavailable.map((m) => `${m.name} (${m.reason})`).join("; ")}`
-      : "";
   }
 
   // ----------------------------------------------------------- chatting --
@@ -400,62 +363,7 @@
     if (document.visibilityState !== "visible") return;
     if (isRunning()) state.current.stream.resume();
     else attachActive();
-    pollHealth();
-  }
-
-  // ------------------------------------------------------------- health --
-
-  let healthTimer = 0;
-
-  function setHealth(kind, text) {
-    ui.health.dataset.state = kind;
-    if (ui.healthText.textContent !== text) ui.healthText.textContent = text;
-  }
-
-  async function pollHealth() {
-    clearTimeout(healthTimer);
-    const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), HEALTH_TIMEOUT_MS);
-    try {
-      const response = await fetch("/api/health", {
-        cache: "no-store",
-        signal: controller.signal,
-        headers: { Accept: "application/json" },
-      });
-      let data = null;
-      try {
-        data = await response.json();
-      } catch {
-        data = null;
-      }
-      if (!data || response.status >= 502) {
-        setHealth("down", "Server unreachable");
-      } else if (data.mode === "file") {
-        setHealth("fallback", "File fallback mode");
-      } else if (watcherCount(data.watchers) === 0) {
-        setHealth("degraded", "No workers running");
-      } else if (!response.ok || (data.status && data.status !== "ok")) {
-        setHealth("degraded", "Degraded");
-      } else {
-        setHealth("ok", "Connected");
-      }
-    } catch {
-      setHealth("down", "Server unreachable");
-    } finally {
-      clearTimeout(timeout);
-      healthTimer = setTimeout(pollHealth, HEALTH_INTERVAL_MS);
-    }
-    if (ui.health.dataset.state !== "down" && isRunning()) state.current.stream.resume();
-  }
-
-  function watcherCount(watchers) {
-    if (typeof watchers === "number") return watchers;
-    if (Array.isArray(watchers)) return watchers.length;
-    if (watchers && typeof watchers === "object") {
-      if (typeof watchers.alive === "number") return watchers.alive;
-      return Object.keys(watchers).length;
-    }
-    return null;
+    window.Relay.Health.poll();
   }
 
   // ----------------------------------------------------------- composer --
@@ -513,8 +421,8 @@
     bindEvents();
     const saved = storage.get(STORAGE_KEYS.project);
     state.project = saved && PROJECT_PATTERN.test(saved) ? saved : DEFAULT_PROJECT;
-    pollHealth();
-    await Promise.all([loadModels(), sidebar.load()]);
+    window.Relay.Health.start(() => isRunning() && state.current.stream.resume());
+    await Promise.all([window.Relay.loadModels(ui, STORAGE_KEYS.model), sidebar.load()]);
     await selectProject(state.project);
     ui.app.dataset.ready = "true";
     ui.message.focus();
