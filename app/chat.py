@@ -12,7 +12,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from app import validation
-from app.errors import bad_request, conflict, not_found
+from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
 from relay import history, models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS
@@ -100,15 +100,24 @@ class ChatService:
     async def start(self, request: ChatRequest) -> Job:
         """The job answering ``request``: from the cache, joined, or enqueued."""
         job = self.new_job(request)
+        # Admission first: a refused chat must leave nothing changed (history, flights).
+        backend = _backend_of(self._settings, job.model)
+        await self._admit(backend)
         if request.replaces is not None:
             await self._replace(request.project, request.replaces)
         if self._responses is not None and self._responses.applies(job.model, job.use_cache):
             reused = await self._reuse(self._responses, job)
             if reused is not None:
                 return reused
-        channel = await self._queue.submit(job)
+        channel = await self._queue.submit(job, backend)
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
+
+    async def _admit(self, backend: str) -> None:
+        """Refuse a new chat (503) when its backend's line is already full."""
+        waiting = await self._queue.backlog(backend) if backend else 0
+        if waiting >= self._settings.queue_max_length:
+            raise queue_full(backend, waiting, self._settings.queue_retry_after_s)
 
     async def _replace(self, project: str, entry_id: str) -> None:
         """Take the exchange being regenerated or edited out of the conversation.
@@ -176,3 +185,8 @@ class ChatService:
             self._recent.remember(hit.id, events_written)
         log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
         return hit
+
+
+def _backend_of(settings: Settings, model: str) -> str:
+    route = models.resolve(settings, model)
+    return route.backend if route is not None else ""

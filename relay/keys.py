@@ -75,3 +75,12 @@ def inflight(cache_key: str) -> str:
 def cache_generation(project: str) -> str:
     """Counter bumped when a project's history is cleared or edited; part of answer keys."""
     return f"{NAMESPACE}:{{{project}}}:cache_gen"
+
+
+def backend_backlog(backend: str) -> str:
+    """Sorted set of the jobs waiting to start on ``backend`` (score: submit time).
+
+    The app adds a job when it submits it and refuses new chats (503) once the set
+    holds ``queue_max_length``; the watcher removes it when the job starts or ends.
+    """
+    return f"{NAMESPACE}:{{backlog:{backend}}}:jobs"

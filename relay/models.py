@@ -7,6 +7,7 @@ backend); the watcher's registry uses the same catalog to pick a backend.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,9 @@ class ModelRoute:
     backend: str
     base_url: str = ""
     is_prefix: bool = False
+    #: The backend acts on the world (runs tools, keeps a session): a repeated
+    #: prompt is a new request, so its answers are not cached by default.
+    side_effects: bool = False
 
     def matches(self, model: str) -> bool:
         if self.is_prefix:
@@ -49,7 +53,7 @@ def catalog(settings: Settings) -> list[ModelRoute]:
     routes = [
         ModelRoute("local", "local"),
         ModelRoute("echo", "echo"),
-        ModelRoute("claude", "claude"),
+        ModelRoute("claude", "claude", side_effects=True),
     ]
     if settings.openai_base_url:
         routes.append(ModelRoute("openai", "openai", settings.openai_base_url))
@@ -63,6 +67,21 @@ def catalog(settings: Settings) -> list[ModelRoute]:
 def resolve(settings: Settings, model: str) -> ModelRoute | None:
     """The route serving ``model``, or None when no configured backend does."""
     return next((route for route in catalog(settings) if route.matches(model)), None)
+
+
+def concurrency(settings: Settings, backend: str) -> int:
+    """How many jobs of ``backend`` one watcher runs at once.
+
+    Sized to what each kind waits on: a CLI process each (a handful), a CPU each
+    for the embedded model, only a socket for upstream streams and echo (hundreds).
+    """
+    limits = {
+        "echo": settings.echo_concurrency,
+        "openai": settings.openai_concurrency,
+        "claude": settings.claude_concurrency,
+        "local": settings.local_concurrency or os.cpu_count() or 1,
+    }
+    return max(1, limits.get(backend, 1))
 
 
 def availability(settings: Settings, route: ModelRoute) -> Availability:

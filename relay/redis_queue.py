@@ -54,9 +54,15 @@ class RedisJobQueue:
         self.redis = redis
         self.emitter = emitter
 
-    async def submit(self, job: Job) -> None:
-        """Store the job and enqueue it, all or nothing (MULTI/EXEC)."""
+    async def submit(self, job: Job, backend: str = "") -> None:
+        """Store the job and enqueue it, all or nothing (MULTI/EXEC).
+
+        ``backend`` (the kind serving the job's model) puts it in that backend's
+        backlog, which the watcher leaves when the job starts or ends.
+        """
         async with self.redis.pipeline(transaction=True) as pipe:
+            if backend:
+                pipe.zadd(keys.backend_backlog(backend), {job.id: job.created_ts})
             pipe.hset(keys.job(job.id), mapping=job.to_hash())
             pipe.rpush(keys.project_order(job.project), job.id)
             pipe.set(keys.project_active(job.project), job.id)
@@ -107,6 +113,10 @@ class RedisJobQueue:
         if not stored:
             raise JobStateError(f"job {job.id} already exists")
         return rendered
+
+    async def backlog(self, backend: str) -> int:
+        """How many jobs wait to start on ``backend`` (across all watchers)."""
+        return int(await self.redis.zcard(keys.backend_backlog(backend)))
 
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))

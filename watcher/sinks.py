@@ -5,7 +5,6 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from relay.fallback import FileChannel
 from relay.history import HistoryStore, is_complete
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
+from watcher.slots import Slot
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +79,13 @@ class RedisSink:
         redis: aioredis.Redis,
         emitter: EventEmitter,
         job: Job,
-        slot: asyncio.Semaphore | None = None,
+        slot: Slot | None = None,
     ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
         self._history = HistoryStore(redis)
-        #: The watcher's concurrency slot this job holds; given back while it waits.
+        #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
@@ -108,11 +108,8 @@ class RedisSink:
         # A job waiting for a person must not keep other projects from running.
         if self._slot is None:
             return await self._pop_answers(timeout_s)
-        self._slot.release()
-        try:
+        async with self._slot.released():
             return await self._pop_answers(timeout_s)
-        finally:
-            await self._slot.acquire()
 
     async def _pop_answers(self, timeout_s: float) -> list[Any] | None:
         # Short BLPOPs: each must end well within the client's socket timeout (5 s).

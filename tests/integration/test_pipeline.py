@@ -276,7 +276,7 @@ async def test_a_job_waiting_for_answers_does_not_hold_a_watcher_slot(
     stack: Stack, watcher: Callable[..., WatcherProcess]
 ) -> None:
     stack.watcher.stop()
-    watcher(watcher_concurrency=1)
+    watcher(echo_concurrency=1)
     async with httpx.AsyncClient(base_url=stack.url) as client:
         asking = await start_chat(client, "wait [[ASK]]\nok?\n[[/ASK]]", project="asks")
         await _wait_for_status(client, asking["job_id"], "waiting_for_answers")
