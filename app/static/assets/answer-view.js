@@ -260,12 +260,14 @@
       this.setState("waiting", STATUS_LABELS.waiting_for_answers);
       this.questionRound = (this.questionRound || 0) + 1;
       const form = questionsForm(list, `q-${this.jobId}-${this.questionRound}`, async (answers) => {
+        const hadFocus = form.contains(document.activeElement) || !document.activeElement
+          || document.activeElement === document.body;
         await this.actions.answer(this.jobId, answers);
-        // The stream may already have moved on (even finished) before this reply.
-        if (!form.isConnected) return;
         this.recordAnswers(list, answers);
+        // The stream may already have moved on (even finished) before this reply.
+        if (hadFocus) this.actions.focusComposer();
+        if (!form.isConnected) return;
         this.hideQuestions();
-        this.actions.focusComposer();
         if (this.article.dataset.state === "waiting") this.setState("pending", STATUS_LABELS.pending);
       });
       this.questionsEl.replaceChildren(form);
