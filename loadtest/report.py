@@ -18,6 +18,8 @@ import orjson
 from loadtest.stats import fmt_ms
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
+#: The page's rendering benchmark (a browser, run by hand): kept as recorded.
+RENDER_BENCH = Path(__file__).with_name("render_bench.md")
 LOCUST_STATS = Path(__file__).with_name("reports") / "locust_stats.csv"
 COMMANDS = """\
 ```sh
@@ -305,6 +307,8 @@ def render(results: dict[str, Any]) -> str:
         *profile_section(results),
         "",
     ]
+    if RENDER_BENCH.exists():
+        parts += [RENDER_BENCH.read_text().rstrip(), ""]
     if ANALYSIS.exists():
         parts += [ANALYSIS.read_text().rstrip(), ""]
     return "\n".join(parts)

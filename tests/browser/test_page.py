@@ -174,6 +174,14 @@ MARKDOWN_SAMPLES = [
     "- one\n- two\n  - nested\n\n1. first\n2. second\n\n> quote\n> more\n\nlast",
     "| a | b |\n|---|---|\n| 1 | 2 |\n\n***\n\n*em* and **strong** and `code`",
     "    indented code\n\n    more of it\n\nparagraph\n\n\n\nafter blank lines",
+    # Blocks without blank lines, merged item by item / row by row while open:
+    "- a\n- b with `x`\n  - nested\n- c\n# Heading\n1. one\n2. two\n3) other list\ntext",
+    "| h | i |\n|:--|--:|\n| 1 | 2 |\n| 3 |\nlazy row\n\n| x |\n|---|\n| y |",
+    "Intro:\n```js\nlet a = 1;\n\nlet b = 2;\n```\nafter\n~~~\nx\n~~~",
+    "* * *\n- a\n* b\n+ c",
+    # Longer than one stacked part of a streaming table / code block:
+    "| n | sq |\n|---|---|\n" + "".join(f"| {n} | {n * n} |\n" for n in range(95)) + "\nend",
+    "```\n" + "".join(f"line {n}\n" for n in range(95)) + "```\n",
 ]
 
 
@@ -203,6 +211,39 @@ async def test_incremental_rendering_matches_a_full_render(page: Page) -> None:
         MARKDOWN_SAMPLES,
     )
     assert mismatches == []
+
+
+async def test_an_open_list_or_table_keeps_its_finished_rows(page: Page) -> None:
+    kept = await page.evaluate(
+        r"""() => {
+            const { StreamRenderer } = window.Relay.markdown;
+            const check = (source, selector) => {
+                const root = document.createElement('div');
+                document.body.append(root);
+                const renderer = new StreamRenderer(root);
+                let first = null;
+                for (let i = 0; i < source.length; i += 5) {
+                    renderer.append(source.slice(i, i + 5));
+                    renderer.flush(false);
+                    first = first || root.querySelector(selector);
+                }
+                const same = first === root.querySelector(selector);
+                renderer.flush(true);
+                root.remove();
+                return same && first !== null;
+            };
+            const items = Array.from({ length: 60 }, (_, i) => `- item ${i}\n`).join('');
+            const rows = Array.from({ length: 60 }, (_, i) => `| ${i} | v |\n`).join('');
+            const code = '```\n' + Array.from({ length: 60 }, (_, i) => `line ${i}\n`).join('');
+            return [
+                check(items, '.md-open li'),
+                check('| a | b |\n|---|---|\n' + rows, '.md-open tbody tr'),
+                check(code, '.md-open pre code'),
+            ];
+        }"""
+    )
+    # The first item / row / code element is never re-created while the block grows.
+    assert kept == [True, True, True]
 
 
 async def test_returning_to_the_tab_attaches_to_a_job_started_elsewhere(

@@ -13,6 +13,8 @@
 
   const { render, fragment, isFenceClose, BLANK } = window.Relay.markdown;
 
+  const LINES_PER_BLOCK = 40;
+  const ROWS_PER_TABLE = 40;
   const LIST_MARKER = /^(?:([*+-])|\d{1,9}([.)]))[ \t]/;
   const HEADING = /^#{1,6}(?:[ \t]|\r?$)/;
   const TABLE_DELIMITER = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*\r?$/;
@@ -47,7 +49,11 @@
       this.code = document.createElement("code");
       this.code.className = "hljs";
       this.partial = document.createTextNode("");
-      this.code.append(this.partial);
+      const partialLine = document.createElement("span");
+      partialLine.className = "code-lines";
+      partialLine.append(this.partial);
+      this.code.append(partialLine);
+      this.lastLines = null;
       pre.append(this.code);
       renderer.openEl.replaceChildren(pre);
     }
@@ -61,9 +67,22 @@
         else done += `${line}\n`;
         this.cursor = end + 1;
       }
-      if (done) this.code.insertBefore(document.createTextNode(done), this.partial);
+      if (done) this.appendLines(done);
       this.partial.data = this.closed ? "" : source.slice(this.cursor);
       return "";
+    }
+
+    /** Lines go into blocks of LINES_PER_BLOCK lines: layout redoes only the last one. */
+    appendLines(text) {
+      if (!this.lastLines || this.lastLines.count >= LINES_PER_BLOCK) {
+        const block = document.createElement("span");
+        block.className = "code-lines";
+        block.count = 0;
+        this.code.insertBefore(block, this.partial.parentNode);
+        this.lastLines = block;
+      }
+      this.lastLines.append(text);
+      this.lastLines.count += text.split("\n").length - 1;
     }
 
     /** Highlighting needs the whole block: it is rendered again, once. */
@@ -162,17 +181,43 @@
       return ""; // a row shows when its line is complete
     }
 
+    /**
+     * Rows go into tables of ROWS_PER_TABLE rows stacked under the first one (fixed
+     * layout, equal columns, so they line up): a new row lays out one small table,
+     * not the whole one. finish() gathers them into the first table.
+     */
     append(table) {
-      let body = this.element.tBodies[0];
-      if (!body) body = this.element.createTBody();
       const rows = table.tBodies[0] ? [...table.tBodies[0].rows] : [];
-      for (const row of rows) body.append(row);
+      for (const row of rows) {
+        if (!this.body || this.body.rows.length >= ROWS_PER_TABLE) this.nextBody();
+        this.body.append(row);
+      }
+    }
+
+    nextBody() {
+      if (!this.body) {
+        this.body = this.element.tBodies[0] || this.element.createTBody();
+        if (this.body.rows.length < ROWS_PER_TABLE) return;
+      }
+      const more = document.createElement("table");
+      more.className = "md-rows";
+      this.body = more.createTBody();
+      this.renderer.openEl.append(more);
     }
 
     finish(source, end) {
       if (this.failed) return false;
       const rest = source.slice(this.rowStart, end);
-      return !rest.trim() || this.merge(this.header + rest, "TABLE");
+      if (rest.trim() && !this.merge(this.header + rest, "TABLE")) return false;
+      const stacked = [...this.renderer.openEl.querySelectorAll(":scope > table.md-rows")];
+      if (stacked.length) {
+        const body = this.element.tBodies[0] || this.element.createTBody();
+        for (const more of stacked) {
+          body.append(...more.tBodies[0].rows);
+          more.remove();
+        }
+      }
+      return true;
     }
   }
 
