@@ -79,6 +79,7 @@ async def test_one_trace_holds_the_http_request_the_job_the_backend_and_first_to
             result = await conductor.simulate_post(
                 "/api/chat/start",
                 json={"message": "follow this chat", "model": "echo", "cache": False},
+                host="127.0.0.1",  # on the Host allow-list (the test client's default is not)
                 headers={"traceparent": f"00-{BROWSER_TRACE_ID}-{BROWSER_SPAN_ID}-01"},
             )
             assert result.status_code == 202, result.text
