@@ -17,6 +17,7 @@ import pytest
 
 from app.access import COOKIE_NAME
 from tests.support.attack import nothing_written, raw_request
+from tests.support.openapi import HTTP_METHODS, load_openapi
 from tests.support.stack import Stack, own_stack
 
 TOKEN = "attack-test-token-0123456789"
@@ -24,24 +25,30 @@ BEARER = {"Authorization": f"Bearer {TOKEN}"}
 JOB = "A" * 24
 JSON = {"Content-Type": "application/json"}
 
-#: Every /api/ route with a request that would succeed given the token.
+#: Every /api/ route (its template) with a body that would succeed given the token.
 ROUTES: list[tuple[str, str, dict | None]] = [
     ("POST", "/api/chat/start", {"message": "hello", "project": "p"}),
-    ("GET", f"/api/sse/status/{JOB}", None),
-    ("GET", f"/api/chat/status/{JOB}", None),
+    ("GET", "/api/sse/status/{job_id}", None),
+    ("GET", "/api/chat/status/{job_id}", None),
     ("POST", "/api/chat/status", {"job_id": JOB}),
     ("POST", "/api/chat/answers", {"job_id": JOB, "answers": ["x"]}),
     ("POST", "/api/chat/cancel", {"job_id": JOB}),
-    ("GET", "/api/active/p", None),
+    ("GET", "/api/active/{project}", None),
     ("GET", "/api/projects", None),
-    ("GET", "/api/history/p", None),
+    ("GET", "/api/history/{project}", None),
     ("POST", "/api/history/save", {"project": "p", "user": "u", "assistant": "a"}),
-    ("POST", "/api/history/delete", {"project": "p", "index": 0}),
+    ("POST", "/api/history/delete", {"project": "p", "id": "x"}),
+    ("POST", "/api/projects/rename", {"project": "p", "title": "t"}),
+    ("POST", "/api/projects/delete", {"project": "p"}),
     ("POST", "/api/history/clear", {"project": "p"}),
     ("GET", "/api/queue/status", None),
     ("GET", "/api/health", None),
     ("GET", "/api/models", None),
 ]
+
+
+def filled(template: str) -> str:
+    return template.format(job_id=JOB, project="p")
 
 
 def spellings(path: str) -> list[str]:
@@ -86,7 +93,7 @@ def test_no_spelling_of_an_api_route_gets_around_the_token(
     fallback = guarded_stack.settings.fallback_dir
     with nothing_written(guarded_stack.redis, fallback):
         for base in (guarded_stack.url, guarded_stack.app.url):  # nginx, and the app port
-            for spelled in [path, *spellings(path)]:
+            for spelled in [filled(path), *spellings(filled(path))]:
                 response = raw_request(base, method, spelled, body_of(payload), JSON)
                 assert response.status == 401, (base, method, spelled, response.body)
                 assert orjson.loads(response.body)["error"]["code"] == "unauthorized"
@@ -169,7 +176,7 @@ def test_text_plain_posts_are_refused_and_write_nothing(stack: Stack) -> None:
                 continue
             for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
                 headers = {"Content-Type": content_type} if content_type else {}
-                response = raw_request(url, "POST", path, body_of(payload), headers)
+                response = raw_request(url, "POST", filled(path), body_of(payload), headers)
                 assert response.status == 415, (path, content_type, response.body)
                 error = orjson.loads(response.body)["error"]
                 assert error["code"] == "unsupported_media_type"
@@ -271,3 +278,14 @@ def test_an_oversized_body_the_app_refuses_breaks_no_other_request(stack: Stack)
         small_results = pool.map(small, range(400))
         assert set(big_results) == {413}
         assert set(small_results) == {200}
+
+
+def test_the_attacked_routes_are_every_documented_api_route() -> None:
+    documented = {
+        (method.upper(), path)
+        for path, item in load_openapi()["paths"].items()
+        for method in item
+        if method in HTTP_METHODS and path.startswith("/api/") and path != "/api/session"
+    }
+    attacked = {(method, path) for method, path, _ in ROUTES}
+    assert attacked == documented
