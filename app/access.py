@@ -152,7 +152,7 @@ class UnknownRoute:
         self._auth = auth
 
     async def __call__(
-        self, req: falcon.asgi.Request, resp: falcon.asgi.Response, **_: Any
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response | None, **_: Any
     ) -> None:
         self._auth.authorize(req)
         raise falcon.HTTPNotFound(title="not_found", description=f"no route {req.path}")

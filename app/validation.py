@@ -39,7 +39,8 @@ async def read_json(req: falcon.Request, max_bytes: int) -> dict[str, Any]:
     if req.content_length is not None and req.content_length > limit:
         await _drain(req)
         raise too_large(limit)
-    raw = await req.stream.read(limit + 1)
+    stream: Any = req.stream  # an ASGI request's stream: read() is a coroutine
+    raw = await stream.read(limit + 1)
     if len(raw) > limit:
         await _drain(req)
         raise too_large(limit)
@@ -61,9 +62,10 @@ def too_large(limit: int) -> falcon.HTTPContentTooLarge:
 
 
 async def _drain(req: falcon.Request) -> None:
+    stream: Any = req.stream
     read = 0
     while read < DRAIN_MAX_BYTES:
-        chunk = await req.stream.read(_DRAIN_CHUNK_BYTES)
+        chunk = await stream.read(_DRAIN_CHUNK_BYTES)
         if not chunk:
             return
         read += len(chunk)
