@@ -225,6 +225,7 @@ class Watcher:
         self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
         """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
+        received_ts = time.time()  # the job's consumer span starts here
         acknowledged = False
         backend = ""
         try:
@@ -240,7 +241,10 @@ class Watcher:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
                     await self.redis.zrem(keys.backend_backlog(backend), job_id)
                 await self.runner.run(
-                    job, RedisSink(self.redis, self.emitter, job, slot), restarted=restarted
+                    job,
+                    RedisSink(self.redis, self.emitter, job, slot),
+                    restarted=restarted,
+                    received_ts=received_ts,
                 )
             acknowledged = True
         except asyncio.CancelledError as exc:
