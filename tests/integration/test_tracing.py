@@ -93,7 +93,7 @@ async def run_one_chat(
             job_id = result.json["job_id"]
             await wait_for_span(exporter, CONSUMER_NAME, timeout_s=20)
             if read_stream_after:  # a finished job: the stream replays and closes
-                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}")
+                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}", host="127.0.0.1")
                 assert stream.status_code == 200 and b"event: done" in stream.content
         finally:
             watcher.stop()
