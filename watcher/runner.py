@@ -26,10 +26,12 @@ from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
 from watcher.backends.base import (
+    FINISHED_NORMALLY,
     Activity,
     Backend,
     BackendError,
     BackendRequest,
+    Finished,
     Output,
     Questions,
     TextDelta,
@@ -39,11 +41,12 @@ from watcher.sinks import JobSink
 
 log = logging.getLogger(__name__)
 
-#: ``hook(job, result, chunks)``: called when a job completed, after its exchange was
-#: saved to the history and before ``done`` is emitted (so a client that reacts to
-#: ``done`` already sees what the hooks stored). ``chunks`` are the chunk texts in
-#: order (``"".join(chunks) == result``); ``job.questions`` is non-empty when the
-#: agent asked questions on the way.
+#: ``hook(job, result, chunks)``: called when a job completed with a whole, non-empty
+#: answer (never for one the backend cut short: such an answer must not be reused),
+#: after its exchange was saved to the history and before ``done`` is emitted (so a
+#: client that reacts to ``done`` already sees what the hooks stored). ``chunks`` are
+#: the chunk texts in order (``"".join(chunks) == result``); ``job.questions`` is
+#: non-empty when the agent asked questions on the way.
 CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
 
@@ -55,6 +58,8 @@ class _Progress:
     parts: list[str] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
+    #: How the backend said the last round ended (backends that never say: normally).
+    finished: Finished = FINISHED_NORMALLY
 
 
 class JobRunner:
@@ -222,6 +227,8 @@ class JobRunner:
             )
         elif isinstance(output, Questions):
             return output
+        elif isinstance(output, Finished):
+            progress.finished = output
         return None
 
     async def _ask(self, sink: JobSink, asked: Questions) -> list[Any]:
@@ -256,22 +263,33 @@ class JobRunner:
             "run_ms": _ms(progress.started, end),
             "total_ms": _ms(job.created_ts, end),
         }
+        finished = progress.finished
         # History and hooks first: a client that asks again as soon as it sees ``done``
         # must find the exchange in the history and the answer in the cache.
-        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
+        entry: dict[str, Any] = {"user": job.message, "assistant": result, "ts": end}
+        entry["job_id"] = job.id
+        if finished.truncated:
+            entry["truncated"] = True  # what the user saw, marked as cut short
         with contextlib.suppress(Exception):
             await sink.save_history(job.project, entry)
-        for hook in self.completed_hooks:
-            try:
-                await hook(job, result, tuple(progress.parts))
-            except Exception:
-                log.exception("completed hook failed job_id=%s", job.id)
-        await sink.finish(
-            JobStatus.COMPLETE,
-            EventType.DONE,
-            {"result": result, "cached": False, "timings": timings},
-            fields={"result": result},
-        )
+        if result and not finished.truncated:  # a cut or empty answer is never reused
+            for hook in self.completed_hooks:
+                try:
+                    await hook(job, result, tuple(progress.parts))
+                except Exception:
+                    log.exception("completed hook failed job_id=%s", job.id)
+        else:
+            log.info(
+                "answer not reusable job_id=%s finish_reason=%s chars=%d",
+                job.id,
+                finished.reason,
+                len(result),
+            )
+        done: dict[str, Any] = {"result": result, "cached": False, "timings": timings}
+        done["finish_reason"] = finished.reason
+        if finished.truncated:
+            done["truncated"] = True
+        await sink.finish(JobStatus.COMPLETE, EventType.DONE, done, fields={"result": result})
 
     async def _fail(self, sink: JobSink, message: str) -> None:
         await self._end(

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from relay.settings import Settings
-from watcher.backends.base import BackendRequest, Exchange, Output, TextDelta
+from watcher.backends.base import BackendRequest, Exchange, Finished, Output, TextDelta
 from watcher.backends.chat import chat_messages
 from watcher.backends.local import LocalBackend, default_model_path
 
@@ -39,11 +39,14 @@ async def test_streams_a_real_answer_token_by_token(local: LocalBackend) -> None
 
     assert local.loaded
     outputs: list[Output] = [
-        o async for o in local.stream(request("What is the capital of France?"))
+        o async for o in local.stream(request("Write a long story about a dragon."))
     ]
     assert len(outputs) >= 3
-    assert all(isinstance(o, TextDelta) and o.text for o in outputs)
-    assert "".join(o.text for o in outputs if isinstance(o, TextDelta)).strip()
+    *deltas, finished = outputs
+    assert all(isinstance(o, TextDelta) and o.text for o in deltas)
+    assert "".join(o.text for o in deltas if isinstance(o, TextDelta)).strip()
+    # 16 tokens is too few for the answer: the model reports it, and it counts as cut.
+    assert finished == Finished("length") and finished.truncated
 
 
 @pytest.mark.local_model
@@ -74,5 +77,25 @@ def test_messages_hold_personality_history_and_prompt() -> None:
 
 def test_history_beyond_the_budget_drops_the_oldest_exchanges() -> None:
     history = tuple(Exchange(f"q{i}" * 10, f"a{i}" * 10) for i in range(10))
-    messages = chat_messages(request("now", history=history), max_history_chars=100)
+    # Each text counts 10 tokens here: the prompt, then two exchanges fit in 50.
+    messages = chat_messages(request("now", history=history), 50, lambda text: 10)
     assert [m["content"][:2] for m in messages] == ["q8", "a8", "q9", "a9", "no"]
+
+
+def test_the_newest_message_is_sent_even_when_it_alone_overflows_the_budget() -> None:
+    history = (Exchange("old", "answer"),)
+    messages = chat_messages(request("x" * 10_000, history=history), 100)
+    assert messages == [{"role": "user", "content": "x" * 10_000}]
+
+
+@pytest.mark.local_model
+async def test_a_history_larger_than_the_context_window_still_gets_an_answer(
+    local: LocalBackend,
+) -> None:
+    # ~40,000 characters of history: far beyond SmolLM2's 2,048-token window.
+    history = tuple(
+        Exchange(f"Tell me fact {i}. " * 40, f"Fact {i} is true. " * 40) for i in range(30)
+    )
+    outputs = [o async for o in local.stream(request("Say hi.", history=history))]
+    assert "".join(o.text for o in outputs if isinstance(o, TextDelta)).strip()
+    assert isinstance(outputs[-1], Finished)

@@ -60,7 +60,31 @@ class Questions:
     questions: tuple[str, ...]
 
 
-Output = TextDelta | Activity | Questions
+#: Finish reasons that mean the backend stopped before the answer was complete.
+#: ``None`` (a stream that ended without saying why) counts as cut short too.
+TRUNCATING_FINISH_REASONS = frozenset({"length", "content_filter"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How the backend says the answer ended: its ``finish_reason`` (None: it never said).
+
+    Backends that can tell (OpenAI-compatible, local model) yield it last; a stream that
+    ends without one finished normally (``stop``).
+    """
+
+    reason: str | None
+
+    @property
+    def truncated(self) -> bool:
+        """True when the answer was cut short (no reason, ``length``, ``content_filter``)."""
+        return self.reason is None or self.reason in TRUNCATING_FINISH_REASONS
+
+
+#: What a backend that never yields :class:`Finished` is taken to have reported.
+FINISHED_NORMALLY = Finished("stop")
+
+Output = TextDelta | Activity | Questions | Finished
 
 
 class BackendError(Exception):
