@@ -17,6 +17,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 test: lint
+	./scripts/setup-test-peers.sh
 	$(PYTHON) -m pytest
 
 # --- load and performance (loadtest/, BENCHMARKS.md) -----------------------------------

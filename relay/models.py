@@ -21,7 +21,8 @@ class ModelRoute:
     For OpenAI-compatible routes: the upstream's base URL, the name of the environment
     variable holding its API key (empty: no key is sent), the model name sent upstream
     (empty: the job's own model name, for prefix routes) and the route's context
-    budget in tokens (0: the global ``context_tokens``).
+    budget in tokens (0: the global ``context_tokens``) and ``max_tokens`` (0: the global
+    ``openai_max_tokens``).
     """
 
     name: str
@@ -31,6 +32,7 @@ class ModelRoute:
     api_key_env: str = ""
     upstream_model: str = ""
     context_tokens: int = 0
+    max_tokens: int = 0
 
     def matches(self, model: str) -> bool:
         if self.is_prefix:
@@ -73,8 +75,11 @@ def catalog(settings: Settings) -> list[ModelRoute]:
     return routes
 
 
+_ROUTE_OPTIONS = ("key", "model", "context", "max_tokens")
+
+
 def parse_routes(spec: str) -> list[ModelRoute]:
-    """``NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=TOKENS]``, comma-separated.
+    """``NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=N][;max_tokens=N]``, comma-separated.
 
     Without ``model=`` the name is a prefix and the job's whole model name goes upstream
     (``gpt-=https://api.openai.com/v1`` serves ``gpt-4o``); with it, the route serves
@@ -89,12 +94,13 @@ def parse_routes(spec: str) -> list[ModelRoute]:
         values: dict[str, str] = {}
         for option in options:
             key, sep, value = option.strip().partition("=")
-            if key not in ("key", "model", "context") or not sep:
+            if key not in _ROUTE_OPTIONS or not sep:
                 raise ValueError(f"RELAY_OPENAI_MODELS: unknown route option {option!r}")
             values[key] = value.strip()
-        context = values.get("context", "0")
-        if not context.isdigit():
-            raise ValueError(f"RELAY_OPENAI_MODELS: context={context!r} is not a token count")
+        counts = {option: values.get(option, "0") for option in ("context", "max_tokens")}
+        for option, count in counts.items():
+            if not count.isdigit():
+                raise ValueError(f"RELAY_OPENAI_MODELS: {option}={count!r} is not a token count")
         routes.append(
             ModelRoute(
                 name.strip(),
@@ -103,7 +109,8 @@ def parse_routes(spec: str) -> list[ModelRoute]:
                 is_prefix="model" not in values,
                 api_key_env=values.get("key", ""),
                 upstream_model=values.get("model", ""),
-                context_tokens=int(context),
+                context_tokens=int(counts["context"]),
+                max_tokens=int(counts["max_tokens"]),
             )
         )
     return routes

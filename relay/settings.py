@@ -96,7 +96,8 @@ class Settings:
     )
     openai_models: str = _setting(
         "",
-        "Comma-separated routes NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=TOKENS]:"
+        "Comma-separated routes NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=N]"
+        "[;max_tokens=N]:"
         " a name without model= is a prefix forwarded whole (gpt-=https://api.openai.com/v1"
         ";key=OPENAI_API_KEY); with model= it is one model; key= names the variable holding"
         " that route's API key (none is sent without it)",

@@ -50,12 +50,14 @@ class ServerSentEvent:
 class SSEDecoder:
     """Incremental ``text/event-stream`` parser: bytes in, completed events out.
 
-    ``comments`` counts comment lines (``: ping`` heartbeats), ``retry_ms`` holds the
-    last valid ``retry`` field, ``last_event_id`` the stream's current event id.
+    ``comments`` counts comment lines (``: ping`` heartbeats; with ``keep_comments``
+    their text is kept for :meth:`take_comments`), ``retry_ms`` holds the last valid
+    ``retry`` field, ``last_event_id`` the stream's current event id.
     """
 
     __slots__ = (
         "_after_cr",
+        "_comment_texts",
         "_data",
         "_event_type",
         "_has_data",
@@ -66,7 +68,8 @@ class SSEDecoder:
         "retry_ms",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, keep_comments: bool = False) -> None:
+        self._comment_texts: list[str] | None = [] if keep_comments else None
         self._partial = b""  # an unfinished line
         self._after_cr = False  # the last read ended with CR: a leading LF is its CRLF
         self._started = False  # the BOM check happens once, at the very start
@@ -107,9 +110,18 @@ class SSEDecoder:
                 self._field(line)
         return events
 
+    def take_comments(self) -> list[str]:
+        """The comments seen since the last call (``keep_comments`` only), oldest first."""
+        texts = self._comment_texts or []
+        if self._comment_texts:
+            self._comment_texts = []
+        return texts
+
     def _field(self, line: bytes) -> None:
         if line[0] == 0x3A:  # ":" starts a comment
             self.comments += 1
+            if self._comment_texts is not None:
+                self._comment_texts.append(line[1:].decode("utf-8", "replace").strip())
             return
         name, colon, value = line.partition(b":")
         if colon and value[:1] == b" ":

@@ -32,8 +32,10 @@ async def completion_outputs(body: AsyncIterator[bytes]) -> AsyncIterator[TextDe
     """
     decoder = SSEDecoder()
     finish_reason: str | None = None
+    events = 0
     async for piece in body:
         for event in decoder.feed(piece):
+            events += 1
             if event.data == DONE:
                 yield Finished(finish_reason)
                 return
@@ -42,7 +44,15 @@ async def completion_outputs(body: AsyncIterator[bytes]) -> AsyncIterator[TextDe
                 finish_reason = reason
             if text:
                 yield TextDelta(text)
+    if not events:
+        # llama-cpp-python's server answers a prompt beyond its context like this:
+        # 200, then an empty body (its error happens after the headers were sent).
+        raise EmptyStreamError("ended the stream without sending any completion")
     yield Finished(finish_reason)
+
+
+class EmptyStreamError(BackendError):
+    """A 200 answer whose body held no completion event at all."""
 
 
 def parse_chunk(payload: str) -> tuple[str, str | None]:

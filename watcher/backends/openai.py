@@ -31,7 +31,12 @@ from relay.models import ModelRoute, resolve
 from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Finished, Output
 from watcher.backends.chat import chat_messages, prompt_budget
-from watcher.backends.completion import completion_outputs, error_body_message, retry_after_s
+from watcher.backends.completion import (
+    EmptyStreamError,
+    completion_outputs,
+    error_body_message,
+    retry_after_s,
+)
 
 #: Statuses that mean "busy, ask again later": retried before the first token.
 _BUSY_STATUSES = frozenset({429, 503})
@@ -83,6 +88,10 @@ class OpenAIBackend:
             async for output in completion_outputs(response.content.iter_any()):
                 finished = isinstance(output, Finished)
                 yield output
+        except EmptyStreamError as exc:
+            raise BackendError(
+                f"{route.base_url} {exc} (a prompt beyond the server's context window does that)"
+            ) from None
         except TimeoutError:
             raise BackendError(
                 f"{route.base_url} sent nothing for {self.settings.openai_read_timeout_s:g} s"
@@ -111,14 +120,14 @@ class OpenAIBackend:
 
     def _body(self, route: ModelRoute, request: BackendRequest) -> dict[str, Any]:
         context_tokens = route.context_tokens or self.settings.context_tokens
-        budget = prompt_budget(context_tokens, self.settings.openai_max_tokens)
+        max_tokens = route.max_tokens or self.settings.openai_max_tokens
         body: dict[str, Any] = {
             "model": route.upstream_model_for(request.model),
-            "messages": chat_messages(request, budget),
+            "messages": chat_messages(request, prompt_budget(context_tokens, max_tokens)),
             "stream": True,
         }
-        if self.settings.openai_max_tokens > 0:
-            body["max_tokens"] = self.settings.openai_max_tokens
+        if max_tokens > 0:
+            body["max_tokens"] = max_tokens
         return body
 
     def _headers(self, route: ModelRoute) -> dict[str, str]:
