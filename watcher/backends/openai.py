@@ -83,6 +83,10 @@ class OpenAIBackend:
         """Yield the completion's text as it streams, then how it finished."""
         route = self._route(request.model)
         response = await self._open(route, self._body(route, request))
+        # Held before the body is read: aiohttp hands the connection back to the pool
+        # as soon as the body ends, even when the stream failed.
+        connection = response.connection
+        protocol = connection.protocol if connection is not None else None
         finished = False
         try:
             async for output in completion_outputs(response.content.iter_any()):
@@ -105,6 +109,11 @@ class OpenAIBackend:
                 await _drain(response)  # so the connection goes back to the pool
             else:
                 response.close()  # cancelled or failed: the upstream stream really ends
+                if protocol is not None:
+                    # A server that failed mid-answer closes that connection itself, a
+                    # moment later: never hand it to the next request (llama.cpp's server
+                    # resets it after an over-long prompt's empty answer).
+                    protocol.close()
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
@@ -180,6 +189,14 @@ class OpenAIBackend:
                     "(the request had been sent, so it was not repeated)"
                 ) from None
             except aiohttp.ClientError as exc:
+                if (
+                    _request_not_written(exc)
+                    and connect_failures < self.settings.openai_connect_retries
+                ):
+                    # A pooled connection the server closed as we wrote (llama.cpp's server
+                    # does after a failed stream): the request never arrived whole.
+                    connect_failures += 1
+                    continue
                 raise BackendError(
                     f"{route.base_url} failed before answering: {_describe(exc)} "
                     "(the request had been sent, so it was not repeated)"
@@ -235,6 +252,11 @@ async def _drain(response: aiohttp.ClientResponse) -> None:
         response.close()
     else:
         response.release()
+
+
+def _request_not_written(exc: aiohttp.ClientError) -> bool:
+    """Whether writing the request failed (aiohttp has no class of its own for it)."""
+    return isinstance(exc, aiohttp.ClientOSError) and str(exc).startswith("Can not write request")
 
 
 def _describe(exc: BaseException) -> str:
