@@ -143,9 +143,6 @@ class Settings:
     openai_retry_after_max_s: float = _setting(
         20.0, "Longest Retry-After honoured; a longer one fails at once with the upstream's words"
     )
-    openai_max_connections: int = _setting(
-        0, "Pooled connections to OpenAI-compatible APIs (0: as many as jobs run at once)"
-    )
     openai_max_tokens: int = _setting(
         0, "max_tokens sent upstream (0: none sent, the server's own limit applies)"
     )

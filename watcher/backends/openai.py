@@ -63,7 +63,8 @@ class OpenAIBackend:
         if self._session is None:
             settings = self.settings
             connector = aiohttp.TCPConnector(
-                limit=settings.openai_max_connections,  # 0: no cap beyond the running jobs
+                # As many connections as jobs of this backend run at once: none waits.
+                limit=settings.openai_concurrency,
                 limit_per_host=0,
                 keepalive_timeout=_KEEPALIVE_S,
                 ttl_dns_cache=300,  # name look-ups run in a thread: rarely
