@@ -245,8 +245,8 @@ async def test_two_projects_at_once_never_present_a_cut_answer_as_complete(
 ) -> None:
     """llama's server interrupts a stream when another request arrives (its default).
 
-    The interrupted answer ends with ``[DONE]`` and no finish reason: it must reach the
-    user as truncated, and asking it again must not be served from the cache.
+    The interrupted answer must reach the user as cut (truncated, or an error when the
+    body itself was cut), and asking it again must not be served from the cache.
     """
     first_project, story = new_project(), "Write a very long story about a king."
     async with httpx.AsyncClient(base_url=upstreams.url, timeout=450) as client:
@@ -261,6 +261,11 @@ async def test_two_projects_at_once_never_present_a_cut_answer_as_complete(
         await cancel(client, again_url)
         again = last(await read_stream(client, again_url, timeout_s=30))
     kind, data = last(first)
-    assert kind == "done" and data["truncated"] is True and data["finish_reason"] is None, data
+    # The server ends the interrupted stream with [DONE] and no finish reason, or (seen
+    # too) cuts its body short: a truncated answer, or an error naming the cut.
+    if kind == "done":
+        assert data["truncated"] is True and data["finish_reason"] is None, data
+    else:
+        assert kind == "error" and "dropped mid-stream" in data["message"], data
     assert last(second)[0] == "done"
     assert again == ("status", again[1]) and again[1]["status"] == "cancelled", again
