@@ -18,6 +18,7 @@ lint: setup
 	$(PYTHON) -m mypy
 
 test: lint
+	./scripts/setup-test-peers.sh
 	$(PYTHON) -m pytest
 
 # --- load and performance (loadtest/, BENCHMARKS.md) -----------------------------------

@@ -63,7 +63,7 @@ def access_middleware(settings: Settings) -> list[Any]:
     return middleware
 
 
-def add_access_routes(app: falcon.asgi.App, middleware: list[Any]) -> None:
+def add_access_routes(app: falcon.asgi.App[Any, Any], middleware: list[Any]) -> None:
     """``/api/session`` and the catch-all that keeps unknown paths behind the token."""
     auth = next(m for m in middleware if isinstance(m, TokenAuth))
     app.add_route(SESSION_PATH, SessionResource(auth))

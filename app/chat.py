@@ -47,7 +47,8 @@ class ChatRequest:
     def parse(cls, body: dict[str, Any], settings: Settings) -> ChatRequest:
         message = validation.message(body.get("message"), settings.max_message_bytes)
         project = validation.project(body.get("project") or DEFAULT_PROJECT)
-        model = validation.optional_string(body, "model", 100) or settings.default_model
+        model = validation.optional_string(body, "model", models.MAX_MODEL_NAME_CHARS)
+        model = model or settings.default_model
         if models.resolve(settings, model) is None:
             configured = ", ".join(route.name for route in models.catalog(settings))
             raise bad_request("unknown_model", f"unknown model {model!r}; configured: {configured}")
@@ -183,7 +184,12 @@ class ChatService:
         events: list[tuple[EventType, dict[str, Any]]] = [
             (EventType.CHUNK, {"text": chunk}) for chunk in answer.chunks
         ]
-        done = {"result": answer.result, "cached": True, "timings": cached_timings(lookup_started)}
+        done = {
+            "result": answer.result,
+            "cached": True,
+            "timings": cached_timings(lookup_started),
+            "finish_reason": "stop",  # only whole answers are ever cached
+        }
         events.append((EventType.DONE, done))
         # The exchange joins the conversation as if the agent had answered it.
         entry = history.entry(user=job.message, assistant=answer.result, job_id=job.id)

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from relay.sse import ServerSentEvent, SSEDecoder
+
 CRLF = b"\r\n"
 
 
@@ -151,58 +153,7 @@ class ResponseParser:
         return bytes(out)
 
 
-@dataclass(slots=True)
-class SSEEvent:
-    """One dispatched event: its ``event`` type, ``id`` and raw ``data``."""
-
-    type: str
-    id: int | None
-    data: bytes
-
-    def json(self) -> dict[str, Any]:
-        """The decoded JSON data."""
-        result: dict[str, Any] = orjson.loads(self.data)
-        return result
-
-
-class SSEParser:
-    """Incremental ``text/event-stream`` parser; comments and ``retry:`` are counted only."""
-
-    __slots__ = ("_buffer", "comments")
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self.comments = 0
-
-    def feed(self, data: bytes) -> list[SSEEvent]:
-        """Consume ``data``; return the events it completed."""
-        buffer = self._buffer + data if self._buffer else data
-        blocks = buffer.split(b"\n\n")
-        self._buffer = blocks.pop()  # an unfinished block (or b"")
-        events: list[SSEEvent] = []
-        for block in blocks:
-            event = self._parse_block(block)
-            if event is not None:
-                events.append(event)
-        return events
-
-    def _parse_block(self, block: bytes) -> SSEEvent | None:
-        event_type = "message"
-        event_id: int | None = None
-        data: list[bytes] = []
-        for line in block.split(b"\n"):
-            if line.startswith(b":"):
-                self.comments += 1
-                continue
-            name, _, value = line.partition(b":")
-            if value.startswith(b" "):
-                value = value[1:]
-            if name == b"data":
-                data.append(value)
-            elif name == b"event":
-                event_type = value.decode()
-            elif name == b"id":
-                event_id = int(value) if value.isdigit() else None
-        if not data:
-            return None
-        return SSEEvent(event_type, event_id, b"\n".join(data))
+# The repository's one SSE parser (specification-exact line endings), under the names
+# the load tools use: ``SSEParser().feed(bytes) -> [SSEEvent]``, ``.comments`` counted.
+SSEEvent = ServerSentEvent
+SSEParser = SSEDecoder

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from relay.settings import Settings
 
+#: The longest model name a job may carry (llama.cpp's server reports ids of 100+).
+MAX_MODEL_NAME_CHARS = 256
 #: Backends that exist for tests and load tests: the page lists them only when
 #: ``RELAY_SHOW_TEST_MODELS`` is set (they can always be named in a request).
 TEST_BACKENDS = frozenset({"echo"})
@@ -32,12 +34,23 @@ class Availability:
 
 @dataclass(frozen=True, slots=True)
 class ModelRoute:
-    """A model name (or name prefix) and the backend that serves it."""
+    """A model name (or name prefix) and the backend that serves it.
+
+    For OpenAI-compatible routes: the upstream's base URL, the name of the environment
+    variable holding its API key (empty: no key is sent), the model name sent upstream
+    (empty: the job's own model name, for prefix routes) and the route's context
+    budget in tokens (0: the global ``context_tokens``) and ``max_tokens`` (0: the global
+    ``openai_max_tokens``).
+    """
 
     name: str
     backend: str
     base_url: str = ""
     is_prefix: bool = False
+    api_key_env: str = ""
+    upstream_model: str = ""
+    context_tokens: int = 0
+    max_tokens: int = 0
     #: The backend acts on the world (runs tools, keeps a session): a repeated
     #: prompt is a new request, so its answers are not cached by default.
     side_effects: bool = False
@@ -46,6 +59,20 @@ class ModelRoute:
         if self.is_prefix:
             return model.startswith(self.name) and len(model) > len(self.name)
         return model == self.name
+
+    def upstream_model_for(self, model: str) -> str:
+        """The model name sent upstream for a job naming ``model``."""
+        return self.upstream_model or model
+
+    def cache_scope(self, model: str) -> str:
+        """What an answer depends on besides the conversation: the upstream and its model.
+
+        Changing the base URL or the upstream model of a route must not serve the old
+        upstream's answers, so both are part of the cache key.
+        """
+        if self.backend != "openai":
+            return model
+        return f"{model}\n{self.base_url.rstrip('/')}\n{self.upstream_model_for(model)}"
 
 
 def catalog(settings: Settings) -> list[ModelRoute]:
@@ -56,12 +83,64 @@ def catalog(settings: Settings) -> list[ModelRoute]:
         ModelRoute("claude", "claude", side_effects=True),
     ]
     if settings.openai_base_url:
-        routes.append(ModelRoute("openai", "openai", settings.openai_base_url))
-    for item in settings.openai_models.split(","):
-        prefix, _, base_url = item.strip().partition("=")
-        if prefix and base_url:
-            routes.append(ModelRoute(prefix, "openai", base_url, is_prefix=True))
+        routes.append(
+            ModelRoute(
+                "openai",
+                "openai",
+                settings.openai_base_url,
+                api_key_env="OPENAI_API_KEY",
+                upstream_model=settings.openai_model,
+            )
+        )
+    routes.extend(parse_routes(settings.openai_models))
     return routes
+
+
+_ROUTE_OPTIONS = ("key", "model", "context", "max_tokens")
+
+
+def parse_routes(spec: str) -> list[ModelRoute]:
+    """``NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=N][;max_tokens=N]``, comma-separated.
+
+    Without ``model=`` the name is a prefix and the job's whole model name goes upstream
+    (``gpt-=https://api.openai.com/v1`` serves ``gpt-4o``); with it, the route serves
+    exactly that name. Raises ValueError on an unknown option or a bad number.
+    """
+    routes = []
+    for item in spec.split(","):
+        name, _, rest = item.strip().partition("=")
+        base_url, *options = rest.split(";")
+        if not name or not base_url.strip():
+            continue
+        values: dict[str, str] = {}
+        for option in options:
+            key, sep, value = option.strip().partition("=")
+            if key not in _ROUTE_OPTIONS or not sep:
+                raise ValueError(f"RELAY_OPENAI_MODELS: unknown route option {option!r}")
+            values[key] = value.strip()
+        counts = {option: values.get(option, "0") for option in ("context", "max_tokens")}
+        for option, count in counts.items():
+            if not count.isdigit():
+                raise ValueError(f"RELAY_OPENAI_MODELS: {option}={count!r} is not a token count")
+        routes.append(
+            ModelRoute(
+                name.strip(),
+                "openai",
+                base_url.strip(),
+                is_prefix="model" not in values,
+                api_key_env=values.get("key", ""),
+                upstream_model=values.get("model", ""),
+                context_tokens=int(counts["context"]),
+                max_tokens=int(counts["max_tokens"]),
+            )
+        )
+    return routes
+
+
+def cache_scope(settings: Settings, model: str) -> str:
+    """The model part of an answer's cache key (the route's upstream included)."""
+    route = resolve(settings, model)
+    return model if route is None else route.cache_scope(model)
 
 
 def resolve(settings: Settings, model: str) -> ModelRoute | None:

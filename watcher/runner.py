@@ -32,10 +32,12 @@ from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
 from watcher.backends.base import (
+    FINISHED_NORMALLY,
     Activity,
     Backend,
     BackendError,
     BackendRequest,
+    Finished,
     Output,
     Questions,
     Reset,
@@ -46,11 +48,12 @@ from watcher.sinks import JobSink
 
 log = logging.getLogger(__name__)
 
-#: ``hook(job, result, chunks)``: called when a job completed, after its exchange was
-#: saved to the history and before ``done`` is emitted (so a client that reacts to
-#: ``done`` already sees what the hooks stored). ``chunks`` are the chunk texts in
-#: order (``"".join(chunks) == result``); ``job.questions`` is non-empty when the
-#: agent asked questions on the way.
+#: ``hook(job, result, chunks)``: called when a job completed with a whole, non-empty
+#: answer (never for one the backend cut short: such an answer must not be reused),
+#: after its exchange was saved to the history and before ``done`` is emitted (so a
+#: client that reacts to ``done`` already sees what the hooks stored). ``chunks`` are
+#: the chunk texts in order (``"".join(chunks) == result``); ``job.questions`` is
+#: non-empty when the agent asked questions on the way.
 CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
 #: The message a user's cancel carries (``task.cancel(msg=USER_CANCEL)``); a
@@ -92,6 +95,8 @@ class _Progress:
     qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
+    #: How the backend said the last round ended (backends that never say: normally).
+    finished: Finished = FINISHED_NORMALLY
     chunk_gaps: Histogram | None = None  # this job's model's child of CHUNK_GAP
 
 
@@ -290,6 +295,8 @@ class JobRunner:
             return output
         elif isinstance(output, Reset):
             await self._reset(sink, progress)
+        elif isinstance(output, Finished):
+            progress.finished = output
         return None
 
     async def _reset(self, sink: JobSink, progress: _Progress) -> None:
@@ -340,24 +347,34 @@ class JobRunner:
             "run_ms": _ms(progress.started, end),
             "total_ms": _ms(job.created_ts, end),
         }
+        finished = progress.finished
         # History and hooks first: a client that asks again as soon as it sees ``done``
         # must find the exchange in the history and the answer in the cache.
         entry = history_entry(
             user=job.message, assistant=result, job_id=job.id, qa=progress.qa, ts=end
         )
+        if finished.truncated:
+            entry["truncated"] = True  # what the user saw, marked as cut short
         with contextlib.suppress(Exception):
             await sink.save_history(job.project, entry)
-        for hook in self.completed_hooks:
-            try:
-                await hook(job, result, tuple(progress.parts))
-            except Exception:
-                log.exception("completed hook failed job_id=%s", job.id)
-        await sink.finish(
-            JobStatus.COMPLETE,
-            EventType.DONE,
-            {"result": result, "cached": False, "timings": timings},
-            fields={"result": result},
-        )
+        if result and not finished.truncated:  # a cut or empty answer is never reused
+            for hook in self.completed_hooks:
+                try:
+                    await hook(job, result, tuple(progress.parts))
+                except Exception:
+                    log.exception("completed hook failed job_id=%s", job.id)
+        else:
+            log.info(
+                "answer not reusable job_id=%s finish_reason=%s chars=%d",
+                job.id,
+                finished.reason,
+                len(result),
+            )
+        done: dict[str, Any] = {"result": result, "cached": False, "timings": timings}
+        done["finish_reason"] = finished.reason
+        if finished.truncated:
+            done["truncated"] = True
+        await sink.finish(JobStatus.COMPLETE, EventType.DONE, done, fields={"result": result})
 
     async def _fail(self, job: Job, sink: JobSink, progress: _Progress, message: str) -> None:
         trace.get_current_span().set_status(StatusCode.ERROR, message)  # the job's span

@@ -64,7 +64,7 @@ class HealthProbeResource:
         self._details = details
         self._queue = queue
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         if req.context.get("authenticated"):
             await self._details.on_get(req, resp)
             return

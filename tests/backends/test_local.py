@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from relay.settings import Settings
-from watcher.backends.base import BackendRequest, Exchange, Output, TextDelta
+from watcher.backends.base import BackendRequest, Exchange, Finished, Output, TextDelta
 from watcher.backends.chat import chat_messages
 from watcher.backends.local import LocalBackend, default_model_path
 
@@ -40,11 +40,14 @@ async def test_streams_a_real_answer_token_by_token(local: LocalBackend) -> None
 
     assert local.loaded
     outputs: list[Output] = [
-        o async for o in local.stream(request("What is the capital of France?"))
+        o async for o in local.stream(request("Write a long story about a dragon."))
     ]
     assert len(outputs) >= 3
-    assert all(isinstance(o, TextDelta) and o.text for o in outputs)
-    assert "".join(o.text for o in outputs if isinstance(o, TextDelta)).strip()
+    *deltas, finished = outputs
+    assert all(isinstance(o, TextDelta) and o.text for o in deltas)
+    assert "".join(o.text for o in deltas if isinstance(o, TextDelta)).strip()
+    # 16 tokens is too few for the answer: the model reports it, and it counts as cut.
+    assert finished == Finished("length") and finished.truncated
 
 
 @pytest.mark.local_model
@@ -75,5 +78,28 @@ def test_messages_hold_personality_history_and_prompt() -> None:
 
 def test_history_beyond_the_budget_drops_the_oldest_exchanges() -> None:
     history = tuple(Exchange(f"q{i}" * 10, f"a{i}" * 10) for i in range(10))
-    messages = chat_messages(request("now", history=history), max_history_chars=100)
+    # Each text counts 10 tokens here: the prompt, then two exchanges fit in 50.
+    messages = chat_messages(request("now", history=history), 50, lambda text: 10)
     assert [m["content"][:2] for m in messages] == ["q8", "a8", "q9", "a9", "no"]
+
+
+def test_the_newest_message_is_sent_even_when_it_alone_overflows_the_budget() -> None:
+    history = (Exchange("old", "answer"),)
+    messages = chat_messages(request("x" * 10_000, history=history), 100)
+    assert messages == [{"role": "user", "content": "x" * 10_000}]
+
+
+@pytest.mark.local_model
+async def test_a_history_larger_than_the_context_window_still_gets_an_answer() -> None:
+    # A 256-token window keeps the test cheap; ~24,000 characters of history overflow it
+    # many times over, and the tokenizer-counted budget still leaves room for an answer.
+    backend = LocalBackend(dataclasses.replace(Settings(), context_tokens=256, local_max_tokens=8))
+    history = tuple(
+        Exchange(f"Tell me fact {i}. " * 20, f"Fact {i} is true. " * 20) for i in range(30)
+    )
+    try:
+        outputs = [o async for o in backend.stream(request("Say hi.", history=history))]
+    finally:
+        await backend.aclose()
+    assert "".join(o.text for o in outputs if isinstance(o, TextDelta)).strip()
+    assert isinstance(outputs[-1], Finished)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from typing import Any
 
 import pytest
 
 from relay.settings import Settings
 from tests.support.processes import free_port
-from watcher.backends.base import BackendError, BackendRequest, Exchange, Output, TextDelta
+from watcher.backends.base import (
+    BackendError,
+    BackendRequest,
+    Exchange,
+    Finished,
+    Output,
+    TextDelta,
+)
 from watcher.backends.openai import OpenAIBackend
 
 from .support import FakeOpenAIServer, start_fake_openai
@@ -37,6 +45,7 @@ async def collect(backend: OpenAIBackend, req: BackendRequest) -> list[Output]:
 
 
 def text_of(outputs: list[Output]) -> str:
+    """The text of the deltas (the trailing Finished has none)."""
     return "".join(o.text for o in outputs if isinstance(o, TextDelta))
 
 
@@ -51,7 +60,14 @@ async def test_streams_deltas_and_sends_the_conversation(
         )
     finally:
         await backend.aclose()
-    assert [o.text for o in outputs] == ["You ", "said: ", "Tell ", "me ", "a ", "joke"]
+    assert [o.text for o in outputs if isinstance(o, TextDelta)] == [
+        "You ",
+        "said: ",
+        "Tell ",
+        "me ",
+        "a ",
+        "joke",
+    ]
     last = fake_openai.stats()["last_request"]
     assert last["body"]["model"] == "fake-model"
     assert last["body"]["stream"] is True
@@ -178,3 +194,173 @@ async def test_unreachable_server_is_an_error_after_the_retries(settings: Settin
             await collect(backend, request("anyone?"))
     finally:
         await backend.aclose()
+
+
+# --- what real servers do (the fake's modes) -----------------------------------------
+
+
+async def test_a_complete_answer_ends_with_its_finish_reason(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url))
+    try:
+        outputs = await collect(backend, request("hi"))
+    finally:
+        await backend.aclose()
+    assert outputs[-1] == Finished("stop") and not outputs[-1].truncated
+
+
+@pytest.mark.parametrize(("model", "reason"), [("fake-no-finish", None), ("fake-length", "length")])
+async def test_a_cut_answer_is_reported_as_truncated(
+    settings: Settings, fake_openai: FakeOpenAIServer, model: str, reason: str | None
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url))
+    try:
+        outputs = await collect(backend, request("one two", model=model))
+    finally:
+        await backend.aclose()
+    assert text_of(outputs) == "You said: one two"
+    assert outputs[-1] == Finished(reason) and outputs[-1].truncated
+
+
+async def test_a_raw_u2028_inside_a_data_line_is_part_of_the_text(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url))
+    prompt = "A\u2028B\u2029C\u0085D"
+    try:
+        outputs = await collect(backend, request(prompt, model="fake-raw-utf8"))
+    finally:
+        await backend.aclose()
+    assert text_of(outputs) == f"You said: {prompt}"
+    assert outputs[-1] == Finished("stop")
+
+
+async def test_headers_later_than_the_read_timeout_are_a_clear_error(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url, openai_read_timeout_s=0.3))
+    try:
+        with pytest.raises(BackendError, match=r"sent no response headers within 0\.3 s"):
+            await collect(backend, request("patience", model="fake-late-2000"))
+    finally:
+        await backend.aclose()
+    assert fake_openai.stats()["requests"] == 1  # it had the request: not sent again
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("fake-reset", r"failed before answering: .*reset"),
+        ("fake-close", r"closed the connection before answering"),
+    ],
+)
+async def test_a_connection_lost_after_the_request_was_sent_is_not_retried(
+    settings: Settings, fake_openai: FakeOpenAIServer, model: str, expected: str
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url, openai_connect_retries=3))
+    try:
+        with pytest.raises(BackendError, match=expected):
+            await collect(backend, request("once", model=model))
+    finally:
+        await backend.aclose()
+    assert fake_openai.stats()["requests"] == 1
+
+
+async def test_busy_answers_are_retried_after_their_retry_after(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url))
+    started = time.monotonic()
+    try:
+        outputs = await collect(backend, request("later", model="fake-busy-429-2-0.3"))
+    finally:
+        await backend.aclose()
+    assert text_of(outputs) == "You said: later"
+    assert fake_openai.stats()["requests"] == 3
+    assert time.monotonic() - started >= 0.6  # both waits were honoured
+
+
+async def test_busy_answers_beyond_the_retries_end_with_the_upstream_words(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url, openai_busy_retries=1))
+    try:
+        with pytest.raises(
+            BackendError, match=r"answered HTTP 503: Rate limit reached \(Retry-After: 0\.1\)"
+        ):
+            await collect(backend, request("later", model="fake-busy-503-5-0.1"))
+    finally:
+        await backend.aclose()
+    assert fake_openai.stats()["requests"] == 2
+
+
+async def test_a_retry_after_longer_than_the_limit_is_not_waited_for(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url, openai_retry_after_max_s=1.0))
+    try:
+        with pytest.raises(BackendError, match=r"HTTP 429: .*Retry-After: 30"):
+            await collect(backend, request("later", model="fake-busy-429-1-30"))
+    finally:
+        await backend.aclose()
+    assert fake_openai.stats()["requests"] == 1
+
+
+# --- routes, keys, budget, max_tokens ----------------------------------------------------
+
+
+async def test_each_route_sends_its_own_key_model_and_nobody_elses(
+    settings: Settings, fake_openai: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLAMA_TEST_KEY", "llama-secret")
+    base = fake_openai.base_url
+    routes = f"llama={base};key=LLAMA_TEST_KEY;model={'m' * 103},nokey-={base}"
+    backend = OpenAIBackend(
+        dataclasses.replace(settings, openai_api_key="openai-secret", openai_models=routes)
+    )
+    try:
+        await collect(backend, request("hi", model="llama"))
+        llama = fake_openai.stats()["last_request"]
+        await collect(backend, request("hi", model="nokey-model"))
+        nokey = fake_openai.stats()["last_request"]
+    finally:
+        await backend.aclose()
+    assert llama["headers"]["authorization"] == "Bearer llama-secret"
+    assert llama["body"]["model"] == "m" * 103
+    assert "authorization" not in nokey["headers"]  # the OpenAI key never leaks elsewhere
+    assert nokey["body"]["model"] == "nokey-model"
+
+
+async def test_history_is_fitted_into_the_routes_context_budget(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    history = tuple(Exchange(f"question {i} " * 50, f"answer {i} " * 50) for i in range(40))
+    base = fake_openai.base_url
+    backend = OpenAIBackend(
+        dataclasses.replace(settings, openai_models=f"small={base};model=m;context=2048")
+    )
+    try:
+        await collect(backend, request("newest", model="small", history=history))
+    finally:
+        await backend.aclose()
+    messages = fake_openai.stats()["last_request"]["body"]["messages"]
+    assert messages[-1] == {"role": "user", "content": "newest"}
+    assert 2 < len(messages) < 2 * len(history)
+    assert messages[-2]["content"].startswith("answer 39 ")  # the newest exchanges kept
+    assert sum(len(m["content"]) for m in messages) // 3 <= 2048 * 3 // 4
+
+
+async def test_max_tokens_is_sent_only_when_configured(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url))
+    limited = OpenAIBackend(configure(settings, fake_openai.base_url, openai_max_tokens=32))
+    try:
+        await collect(backend, request("hi"))
+        assert "max_tokens" not in fake_openai.stats()["last_request"]["body"]
+        await collect(limited, request("hi"))
+        assert fake_openai.stats()["last_request"]["body"]["max_tokens"] == 32
+    finally:
+        await backend.aclose()
+        await limited.aclose()

@@ -273,6 +273,35 @@ async def test_reset_status_discards_partial_text(page: Page, fake: FakeRelay) -
     await expect(answer.locator(".answer-body")).to_have_text("fresh answer")
 
 
+@pytest.mark.parametrize(
+    ("finish_reason", "notice"),
+    [(None, "The answer was cut short."), ("length", "cut short (length limit reached)")],
+)
+async def test_a_truncated_answer_says_it_was_cut_short(
+    page: Page, fake: FakeRelay, finish_reason: str | None, notice: str
+) -> None:
+    fake.plan = lambda message: [
+        ("status", {"status": "processing"}),
+        ("chunk", {"text": "The king had sent all"}),
+        ("done", {"result": "The king had sent all", "cached": False, "timings": {},
+                  "finish_reason": finish_reason, "truncated": True}),
+    ]  # fmt: skip
+    await ask(page, "tell me a story")
+    answer = page.locator(".answer").last
+    await expect(answer).to_have_attribute("data-state", "done")
+    await expect(answer).to_have_attribute("data-truncated", "true")
+    await expect(answer.locator(".activity")).to_contain_text(notice)
+    await expect(answer.locator(".answer-body")).to_have_text("The king had sent all")
+
+
+async def test_a_whole_answer_has_no_cut_short_notice(page: Page, fake: FakeRelay) -> None:
+    await ask(page, "hello there")
+    answer = page.locator(".answer").last
+    await expect(answer).to_have_attribute("data-state", "done")
+    await expect(answer.locator(".activity")).to_have_text("")
+    assert await answer.get_attribute("data-truncated") is None
+
+
 async def test_questions_can_be_answered_or_skipped(page: Page, fake: FakeRelay) -> None:
     def plan(message: str) -> list:
         return [

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests.support.stack import Stack, own_stack
 
@@ -40,7 +40,12 @@ async def chat_once(context: BrowserContext, url: str, sign_in: bool) -> tuple[P
     await context.add_init_script(RECORD_VIOLATIONS)
     page = await context.new_page()
     console: list[str] = []
-    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+
+    def record_error(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console.append(message.text)
+
+    page.on("console", record_error)
     page.on("pageerror", lambda error: console.append(str(error)))
     if sign_in:
         await page.goto(f"{url}/api/session?token={TOKEN}")  # sets the cookie, 303 to /

@@ -13,6 +13,21 @@ The model name (or an ``x-fake-*`` header) chooses a behaviour:
 ``drop``                        three chunks, then the connection is cut (no end chunk)
 ``slow-<ms>``                   the first token only after that many milliseconds
 
+and what real servers do that cannot be made to happen on demand:
+
+``no-finish``       ``[DONE]`` without any finish reason (llama.cpp's server interrupting
+                    a request when another arrives; a proxy giving up)
+``length``          ``finish_reason: "length"`` (the token limit or context was reached)
+``empty``           no content at all, then ``stop`` (an overflow seen behind LiteLLM)
+``raw-utf8``        JSON written as raw UTF-8, not ``\\u`` escapes (LiteLLM): a U+2028 in
+                    the answer is raw inside the ``data:`` line
+``late-<ms>``       the response headers only after that many milliseconds (LiteLLM
+                    sends them with the first token)
+``reset``           the request is read, then the connection is reset (RST), no headers
+``close``           the request is read, then the connection is closed, no headers
+``busy-<status>-<n>[-<s>]``  the first ``n`` such requests get ``<status>`` (429/503)
+                    with ``Retry-After: <s>`` (default 1), the later ones an answer
+
 Control endpoints (their connections are not counted): ``GET /_fake/stats`` returns
 ``{"connections": N, "requests": N, "last_request": {...}}`` where ``last_request``
 holds the JSON body and the headers of the last chat request; ``POST /_fake/reset``
@@ -25,6 +40,8 @@ import argparse
 import asyncio
 import json
 import re
+import socket
+import struct
 import sys
 import time
 import uuid
@@ -39,6 +56,8 @@ class Stats:
     connections: int = 0
     requests: int = 0
     last_request: dict[str, Any] = field(default_factory=dict)
+    #: Requests answered "busy", per behaviour string.
+    busy: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,6 +115,27 @@ class FakeOpenAI:
         self.stats.requests += 1
         self.stats.last_request = {"body": body, "headers": request.headers}
         behaviour = body.get("model", "") + " " + request.headers.get("x-fake-behaviour", "")
+        if re.search(r"\b(reset|close)\b", behaviour):
+            await asyncio.sleep(0.05)  # the request has surely been read by now
+            if "reset" in behaviour:
+                # SO_LINGER 0: close() sends RST instead of FIN.
+                sock = writer.get_extra_info("socket")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                writer.transport.abort()
+            else:
+                writer.close()
+            return False
+        busy = re.search(r"busy-(\d{3})-(\d+)(?:-([\d.]+))?", behaviour)
+        if busy and self.stats.busy.get(busy.group(0), 0) < int(busy.group(2)):
+            self.stats.busy[busy.group(0)] = self.stats.busy.get(busy.group(0), 0) + 1
+            headers = {"Retry-After": busy.group(3) or "1"}
+            await send_json(
+                writer, int(busy.group(1)), error_body("Rate limit reached", "busy"), headers
+            )
+            return True
+        late = re.search(r"late-(\d+)", behaviour)
+        if late:
+            await asyncio.sleep(int(late.group(1)) / 1000)
         status = re.search(r"error-(\d{3})", behaviour)
         if status:
             code = int(status.group(1))
@@ -114,7 +154,22 @@ class FakeOpenAI:
             "",
         )
         words = re.findall(r"\S+\s*", f"You said: {last_user}")
-        await self.stream(writer, body.get("model", "fake"), words, first_delay_s, drop)
+        if "empty" in behaviour:
+            words = []
+        finish_reason: str | None = "stop"
+        if "no-finish" in behaviour:
+            finish_reason = None
+        elif re.search(r"\blength\b", behaviour):
+            finish_reason = "length"
+        await self.stream(
+            writer,
+            body.get("model", "fake"),
+            words,
+            first_delay_s,
+            drop,
+            finish_reason,
+            raw_utf8="raw-utf8" in behaviour,
+        )
         return not drop
 
     async def stream(
@@ -124,6 +179,8 @@ class FakeOpenAI:
         words: list[str],
         first_delay_s: float,
         drop: bool,
+        finish_reason: str | None = "stop",
+        raw_utf8: bool = False,
     ) -> None:
         writer.write(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
@@ -140,8 +197,10 @@ class FakeOpenAI:
                 writer.transport.abort()  # cut mid-stream: no terminating chunk
                 return
             await asyncio.sleep(self.token_delay_s)
-            await send_chunk(writer, sse(chunk(completion_id, model, {"content": word})))
-        await send_chunk(writer, sse(chunk(completion_id, model, {}, finish_reason="stop")))
+            delta = chunk(completion_id, model, {"content": word})
+            await send_chunk(writer, sse(delta, raw_utf8))
+        if finish_reason is not None:
+            await send_chunk(writer, sse(chunk(completion_id, model, {}, finish_reason)))
         await send_chunk(writer, b"data: [DONE]\n\n")
         writer.write(b"0\r\n\r\n")
         await writer.drain()
@@ -152,6 +211,7 @@ def asdict_stats(stats: Stats) -> dict[str, Any]:
         "connections": stats.connections,
         "requests": stats.requests,
         "last_request": stats.last_request,
+        "busy": stats.busy,
     }
 
 
@@ -168,8 +228,8 @@ def chunk(
     }
 
 
-def sse(payload: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(payload).encode() + b"\n\n"
+def sse(payload: dict[str, Any], raw_utf8: bool = False) -> bytes:
+    return b"data: " + json.dumps(payload, ensure_ascii=not raw_utf8).encode() + b"\n\n"
 
 
 def error_body(message: str, kind: str) -> dict[str, Any]:
@@ -181,12 +241,25 @@ async def send_chunk(writer: asyncio.StreamWriter, data: bytes) -> None:
     await writer.drain()
 
 
-async def send_json(writer: asyncio.StreamWriter, status: int, payload: dict[str, Any]) -> None:
+async def send_json(
+    writer: asyncio.StreamWriter,
+    status: int,
+    payload: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
     body = json.dumps(payload).encode()
-    reason = {200: "OK", 401: "Unauthorized", 404: "Not Found", 500: "Internal Server Error"}
+    reason = {
+        200: "OK",
+        401: "Unauthorized",
+        404: "Not Found",
+        429: "Too Many Requests",
+        500: "Internal Server Error",
+        503: "Service Unavailable",
+    }
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     writer.write(
-        b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-        % (status, reason.get(status, "Error").encode(), len(body), body)
+        b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n%s"
+        % (status, reason.get(status, "Error").encode(), len(body), extra.encode(), body)
     )
     await writer.drain()
 

@@ -179,6 +179,7 @@ def invalid_case(draw: st.DrawFn, op: Operation) -> Case:
         schema = next(p["schema"] for p in path_params if p["name"] == name)
         path_values[name] = draw(invalid_text(schema))
     elif way == "body":
+        assert op.body_schema is not None  # "body" is drawn only for operations with one
         validator = jsonschema.Draft202012Validator(op.body_schema)
         body = json_bytes(draw(JSON_VALUES.filter(lambda v: not validator.is_valid(v))))
     elif way == "bytes":
@@ -276,7 +277,7 @@ def send_all(stack: Stack, cases: list[Case]) -> list[Outcome]:
 def problems_with(outcome: Outcome) -> list[str]:
     """What is wrong with one answer, measured against the document."""
     case = outcome.case
-    where = f"{case.method} {case.path} {case.headers} {case.body[:200] if case.body else b''}"
+    where = f"{case.method} {case.path} {case.headers} {(case.body or b'')[:200]!r}"
     responses = case.operation.spec["responses"]
     if outcome.status >= 500 and outcome.status != 503:
         return [f"{outcome.status} for {where}: {outcome.body[:300]!r}"]

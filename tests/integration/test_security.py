@@ -238,7 +238,7 @@ def test_last_event_id_must_be_ascii_digits(stack: Stack) -> None:
     for value in ("\u00b2", "\u0663", "1e3", "-1", "1" * 13):
         response = httpx.get(
             f"{stack.url}{job['stream_url']}",
-            headers={"Last-Event-ID": value.encode()},
+            headers=[(b"Last-Event-ID", value.encode())],
             timeout=10,
         )
         assert response.status_code == 400, value

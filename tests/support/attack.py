@@ -31,7 +31,7 @@ def raw_request(
 ) -> RawResponse:
     """Send ``path`` exactly as spelled (httpx would normalise ``/./`` and ``..``)."""
     parts = urlsplit(base_url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
     try:
         sent = dict(headers or {})
         connection.putrequest(method, path, skip_host="Host" in sent, skip_accept_encoding=True)

@@ -1,4 +1,8 @@
-"""A small Server-Sent Events client for tests (httpx, async), faithful to the wire format."""
+"""A small Server-Sent Events client for tests (httpx, async), faithful to the wire format.
+
+The bytes go through the repository's one SSE parser (``relay.sse``): lines end only at
+CR, LF or CRLF, so an answer holding U+2028 arrives whole, as in a browser.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 
 import httpx
 import orjson
+
+from relay.sse import SSEDecoder
 
 TERMINAL_STATUSES = {"complete", "error", "cancelled"}
 
@@ -72,30 +78,20 @@ async def read_stream(
         if response.status_code != 200:
             await response.aread()
             return result
-        fields: dict[str, str] = {}
-        async for line in response.aiter_lines():
-            if line == "":
-                if "data" in fields:
-                    result.events.append(
-                        SSEEvent(
-                            int(fields.get("id", "0")),
-                            fields.get("event", "message"),
-                            orjson.loads(fields["data"]),
-                            time.time() * 1000,
-                        )
+        decoder = SSEDecoder(keep_comments=True)
+        async for piece in response.aiter_bytes():
+            for event in decoder.feed(piece):
+                result.events.append(
+                    SSEEvent(
+                        event.id or 0, event.type, orjson.loads(event.data), time.time() * 1000
                     )
-                    if stop_after is not None and len(result.events) >= stop_after:
-                        return result
-                    if until is not None and until(result.events[-1]):
-                        return result
-                fields = {}
-            elif line.startswith(":"):
-                result.comments.append(line[1:].strip())
-            else:
-                name, _, value = line.partition(":")
-                value = value[1:] if value.startswith(" ") else value
-                if name == "retry":
-                    result.retry_ms = int(value)
-                else:
-                    fields[name] = value
+                )
+                result.comments.extend(decoder.take_comments())
+                result.retry_ms = decoder.retry_ms
+                if stop_after is not None and len(result.events) >= stop_after:
+                    return result
+                if until is not None and until(result.events[-1]):
+                    return result
+            result.comments.extend(decoder.take_comments())
+            result.retry_ms = decoder.retry_ms
         return result

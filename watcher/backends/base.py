@@ -59,6 +59,31 @@ class Questions:
     questions: tuple[str, ...]
 
 
+#: Finish reasons that mean the backend stopped before the answer was complete.
+#: ``None`` (a stream that ended without saying why) counts as cut short too.
+TRUNCATING_FINISH_REASONS = frozenset({"length", "content_filter"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How the backend says the answer ended: its ``finish_reason`` (None: it never said).
+
+    Backends that can tell (OpenAI-compatible, local model) yield it last; a stream that
+    ends without one finished normally (``stop``).
+    """
+
+    reason: str | None
+
+    @property
+    def truncated(self) -> bool:
+        """True when the answer was cut short (no reason, ``length``, ``content_filter``)."""
+        return self.reason is None or self.reason in TRUNCATING_FINISH_REASONS
+
+
+#: What a backend that never yields :class:`Finished` is taken to have reported.
+FINISHED_NORMALLY = Finished("stop")
+
+
 @dataclass(frozen=True, slots=True)
 class Reset:
     """The answer restarted: the text streamed so far this round is void.
@@ -68,7 +93,7 @@ class Reset:
     """
 
 
-Output = TextDelta | Activity | Questions | Reset
+Output = TextDelta | Activity | Questions | Reset | Finished
 
 
 class BackendError(Exception):

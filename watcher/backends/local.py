@@ -21,11 +21,8 @@ from typing import Any
 
 from relay.models import SMOLLM2_FILE, SMOLLM2_PACKAGE
 from relay.settings import Settings
-from watcher.backends.base import BackendError, BackendRequest, Output, TextDelta
-from watcher.backends.chat import Message, chat_messages
-
-# A rough bound that keeps history within the context window (about 3 chars a token).
-_CHARS_PER_TOKEN = 3
+from watcher.backends.base import BackendError, BackendRequest, Finished, Output, TextDelta
+from watcher.backends.chat import MESSAGE_OVERHEAD_TOKENS, chat_messages, prompt_budget
 
 
 class _End:
@@ -67,17 +64,19 @@ class LocalBackend:
 
     async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
         """Yield the model's tokens as they are generated."""
-        messages = chat_messages(request, max_history_chars=self._history_budget(request))
         loop = asyncio.get_running_loop()
-        tokens: asyncio.Queue[str | _End | BaseException] = asyncio.Queue()
+        tokens: asyncio.Queue[str | Finished | _End | BaseException] = asyncio.Queue()
         stop = threading.Event()
 
-        def hand_over(item: str | _End | BaseException) -> None:
+        def hand_over(item: str | Finished | _End | BaseException) -> None:
             loop.call_soon_threadsafe(tokens.put_nowait, item)
 
-        job = loop.run_in_executor(self._executor, self._generate, messages, stop, hand_over)
+        job = loop.run_in_executor(self._executor, self._generate, request, stop, hand_over)
         try:
             while not isinstance(item := await tokens.get(), _End):
+                if isinstance(item, Finished):
+                    yield item
+                    continue
                 if isinstance(item, BackendError):
                     raise item
                 if isinstance(item, BaseException):
@@ -96,11 +95,15 @@ class LocalBackend:
         await self._on_worker(self._unload)
         self._executor.shutdown(wait=False)
 
-    def _history_budget(self, request: BackendRequest) -> int:
-        """Characters of history that fit beside the prompt and the answer."""
-        free_tokens = self.settings.local_context_tokens - self.settings.local_max_tokens
-        used = len(request.prompt) + len(request.personality)
-        return max(0, free_tokens * _CHARS_PER_TOKEN - used)
+    def _messages(self, llama: Any, request: BackendRequest) -> list[dict[str, str]]:
+        """The request's messages within the context budget, counted with the model's tokenizer."""
+
+        def count_tokens(text: str) -> int:
+            tokens = llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+            return len(tokens) + MESSAGE_OVERHEAD_TOKENS
+
+        budget = prompt_budget(self.settings.context_tokens, self.settings.local_max_tokens)
+        return chat_messages(request, budget, count_tokens)
 
     async def _on_worker(self, function: Callable[[], object]) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, function)
@@ -118,7 +121,7 @@ class LocalBackend:
                 raise BackendError(f"local model file not found: {path}")
             self._llama = Llama(
                 model_path=str(path),
-                n_ctx=self.settings.local_context_tokens,
+                n_ctx=self.settings.context_tokens,
                 n_threads=self.settings.local_threads,
                 verbose=False,
             )
@@ -131,23 +134,30 @@ class LocalBackend:
 
     def _generate(
         self,
-        messages: list[Message],
+        request: BackendRequest,
         stop: threading.Event,
-        hand_over: Callable[[str | _End | BaseException], None],
+        hand_over: Callable[[str | Finished | _End | BaseException], None],
     ) -> None:
         """On the worker thread: generate, handing each token over until done or stopped."""
         try:
             if stop.is_set():  # cancelled while waiting for an earlier generation
                 return
-            chunks = self._load().create_chat_completion(
-                messages=messages, stream=True, max_tokens=self.settings.local_max_tokens
+            llama = self._load()
+            chunks = llama.create_chat_completion(
+                messages=self._messages(llama, request),
+                stream=True,
+                max_tokens=self.settings.local_max_tokens,
             )
+            finish_reason = None
             for chunk in chunks:
                 if stop.is_set():
-                    break
-                text = chunk["choices"][0]["delta"].get("content")
+                    return
+                choice = chunk["choices"][0]
+                finish_reason = choice.get("finish_reason") or finish_reason
+                text = choice["delta"].get("content")
                 if text:
                     hand_over(text)
+            hand_over(Finished(finish_reason))
         except BaseException as exc:
             _hand_over_quietly(hand_over, exc)
         finally:
@@ -155,7 +165,8 @@ class LocalBackend:
 
 
 def _hand_over_quietly(
-    hand_over: Callable[[str | _End | BaseException], None], item: str | _End | BaseException
+    hand_over: Callable[[str | Finished | _End | BaseException], None],
+    item: str | Finished | _End | BaseException,
 ) -> None:
     # The event loop may be gone (process shutting down); nobody is listening then.
     with contextlib.suppress(RuntimeError):

@@ -1,91 +1,126 @@
 """The ``openai`` backend: any OpenAI-compatible ``/v1/chat/completions`` stream.
 
-OpenAI, NVIDIA NIM, Ollama, vLLM and the llama.cpp server all speak it. Every round
-sends the whole conversation (personality, the project's history, the prompt) with
-``stream: true`` and turns the SSE ``chat.completion.chunk`` events into text deltas.
+OpenAI, NVIDIA NIM, Ollama, vLLM, LiteLLM and llama.cpp's servers all speak it. Every
+round sends the conversation (personality, the project's history within the context
+budget, the prompt) with ``stream: true``; ``watcher.backends.completion`` turns the
+SSE ``chat.completion.chunk`` events into text deltas and a finish reason.
 
-One pooled keep-alive ``httpx.AsyncClient`` serves every job of the process (the
-registry keeps one backend per process), so sequential jobs reuse connections instead
-of paying a TCP (and TLS) handshake each. Connect errors are retried with exponential
-backoff, which is safe only because nothing has been streamed yet.
+One ``aiohttp`` session serves every job of the process (the registry keeps one
+backend per process): keep-alive connections, a pool as large as the jobs running at
+once, no thread per request. aiohttp was measured against httpx for this job
+(``loadtest/upstream_clients.py``, BENCHMARKS.md): about 30 µs of CPU per chunk
+against about 950.
+
+Failures become errors naming what happened. A request is sent again only when it
+surely never reached the server (the connection could not be made), or when the
+server answered 429/503 before any token, after the ``Retry-After`` it asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-from collections.abc import AsyncGenerator, AsyncIterator
+import os
+from collections.abc import AsyncGenerator
 from typing import Any
 
-import httpx
+import aiohttp
+import orjson
 
 from relay.models import ModelRoute, resolve
 from relay.settings import Settings
-from watcher.backends.base import BackendError, BackendRequest, Output, TextDelta
-from watcher.backends.chat import chat_messages
-from watcher.backends.streamjson import shorten
+from watcher.backends.base import BackendError, BackendRequest, Finished, Output
+from watcher.backends.chat import chat_messages, prompt_budget
+from watcher.backends.completion import (
+    EmptyStreamError,
+    completion_outputs,
+    error_body_message,
+    retry_after_s,
+)
 
-# Failures that happen before the server has seen the request (or, for a stale
-# keep-alive connection, before it answered): retrying cannot duplicate output.
-_RETRYABLE = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
+#: Statuses that mean "busy, ask again later": retried before the first token.
+_BUSY_STATUSES = frozenset({429, 503})
 _DRAIN_AFTER_DONE_S = 1.0
-_DONE = "[DONE]"
+#: Idle pooled connections are closed after this long: below the 5 s keep-alive of
+#: common servers (uvicorn, so llama-cpp-python and LiteLLM), so a request is never
+#: written into a connection the server is just closing.
+_KEEPALIVE_S = 4.0
+_DEFAULT_KEY_ENV = "OPENAI_API_KEY"
 
 
 class OpenAIBackend:
-    """Streams chat completions from OpenAI-compatible servers over one pooled client."""
+    """Streams chat completions from OpenAI-compatible servers over one pooled session."""
 
     name = "openai"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._client: httpx.AsyncClient | None = None
+        self._session: aiohttp.ClientSession | None = None
 
     @property
-    def client(self) -> httpx.AsyncClient:
-        """The process's shared client, created on first use."""
-        if self._client is None:
+    def session(self) -> aiohttp.ClientSession:
+        """The process's shared session, created on first use (inside the event loop)."""
+        if self._session is None:
             settings = self.settings
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(
-                    connect=settings.openai_connect_timeout_s,
-                    read=settings.openai_read_timeout_s,
-                    write=settings.openai_connect_timeout_s,
-                    pool=settings.openai_read_timeout_s,
-                ),
-                limits=httpx.Limits(
-                    max_connections=settings.openai_max_connections,
-                    max_keepalive_connections=settings.openai_max_connections,
-                    keepalive_expiry=60.0,
-                ),
+            connector = aiohttp.TCPConnector(
+                # As many connections as jobs of this backend run at once: none waits.
+                limit=settings.openai_concurrency,
+                limit_per_host=0,
+                keepalive_timeout=_KEEPALIVE_S,
+                ttl_dns_cache=300,  # name look-ups run in a thread: rarely
             )
-        return self._client
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(
+                    total=None,
+                    sock_connect=settings.openai_connect_timeout_s,
+                    sock_read=settings.openai_read_timeout_s,
+                ),
+                auto_decompress=False,  # we ask for identity; nothing to inflate per chunk
+            )
+        return self._session
 
     async def stream(self, request: BackendRequest) -> AsyncGenerator[Output, None]:
-        """Yield the completion's text as it streams; raise BackendError on failure."""
+        """Yield the completion's text as it streams, then how it finished."""
         route = self._route(request.model)
         response = await self._open(route, self._body(route, request))
+        # Held before the body is read: aiohttp hands the connection back to the pool
+        # as soon as the body ends, even when the stream failed.
+        connection = response.connection
+        protocol = connection.protocol if connection is not None else None
+        finished = False
         try:
-            await _raise_for_status(response, route)
-            async for text in _stream_texts(response):
-                yield TextDelta(text)
-        except httpx.TimeoutException:
+            async for output in completion_outputs(response.content.iter_any()):
+                finished = isinstance(output, Finished)
+                yield output
+        except EmptyStreamError as exc:
+            raise BackendError(
+                f"{route.base_url} {exc} (a prompt beyond the server's context window does that)"
+            ) from None
+        except TimeoutError:
             raise BackendError(
                 f"{route.base_url} sent nothing for {self.settings.openai_read_timeout_s:g} s"
             ) from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise BackendError(
-                f"the connection to {route.base_url} dropped mid-stream ({exc})"
+                f"the connection to {route.base_url} dropped mid-stream ({_describe(exc)})"
             ) from None
         finally:
-            await response.aclose()
+            if finished:
+                await _drain(response)  # so the connection goes back to the pool
+            else:
+                response.close()  # cancelled or failed: the upstream stream really ends
+                if protocol is not None:
+                    # A server that failed mid-answer closes that connection itself, a
+                    # moment later: never hand it to the next request (llama.cpp's server
+                    # resets it after an over-long prompt's empty answer).
+                    protocol.close()
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     def _route(self, model: str) -> ModelRoute:
         route = resolve(self.settings, model)
@@ -94,106 +129,138 @@ class OpenAIBackend:
         return route
 
     def _body(self, route: ModelRoute, request: BackendRequest) -> dict[str, Any]:
-        # A prefix route ("gpt-" -> OpenAI) forwards the full name; the plain
-        # "openai" route uses the configured upstream model.
-        model = request.model if route.is_prefix else self.settings.openai_model
-        return {"model": model, "messages": chat_messages(request), "stream": True}
+        context_tokens = route.context_tokens or self.settings.context_tokens
+        max_tokens = route.max_tokens or self.settings.openai_max_tokens
+        body: dict[str, Any] = {
+            "model": route.upstream_model_for(request.model),
+            "messages": chat_messages(request, prompt_budget(context_tokens, max_tokens)),
+            "stream": True,
+        }
+        if max_tokens > 0:
+            body["max_tokens"] = max_tokens
+        return body
 
-    async def _open(self, route: ModelRoute, body: dict[str, Any]) -> httpx.Response:
-        """Send the request; retry connect errors with exponential backoff."""
-        headers = {"Accept": "text/event-stream"}
-        if self.settings.openai_api_key:
-            headers["Authorization"] = f"Bearer {self.settings.openai_api_key}"
+    def _headers(self, route: ModelRoute) -> dict[str, str]:
+        headers = {
+            "Accept": "text/event-stream",
+            "Accept-Encoding": "identity",
+            "Content-Type": "application/json",
+        }
+        key = self._api_key(route)
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _api_key(self, route: ModelRoute) -> str:
+        """The route's own key, read from the variable it names (none when it names none)."""
+        if not route.api_key_env:
+            return ""
+        if route.api_key_env == _DEFAULT_KEY_ENV:
+            return self.settings.openai_api_key  # the settings' reading of that variable
+        return os.environ.get(route.api_key_env, "")
+
+    async def _open(self, route: ModelRoute, body: dict[str, Any]) -> aiohttp.ClientResponse:
+        """Send the request and return the streaming response, retrying where safe."""
         url = route.base_url.rstrip("/") + "/chat/completions"
-        delay_s = self.settings.openai_retry_backoff_s
-        failure: Exception | None = None
-        for attempt in range(self.settings.openai_connect_retries + 1):
-            http_request = self.client.build_request("POST", url, json=body, headers=headers)
+        data, headers = orjson.dumps(body), self._headers(route)
+        backoff_s = self.settings.openai_retry_backoff_s
+        connect_failures = busy_answers = 0
+        while True:
             try:
-                return await self.client.send(http_request, stream=True)
-            except _RETRYABLE as exc:
-                failure = exc
-            if attempt < self.settings.openai_connect_retries:
-                await asyncio.sleep(delay_s)
-                delay_s *= 2
-        raise BackendError(f"cannot connect to {route.base_url}: {failure}")
+                response = await self.session.post(url, data=data, headers=headers)
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+                # The connection was never made, so the request never left: safe to resend.
+                if isinstance(exc, aiohttp.ClientSSLError):
+                    raise BackendError(f"TLS with {route.base_url} failed: {exc}") from None
+                if connect_failures >= self.settings.openai_connect_retries:
+                    raise BackendError(
+                        f"cannot connect to {route.base_url}: {_describe(exc)}"
+                    ) from None
+                connect_failures += 1
+                await asyncio.sleep(backoff_s * 2 ** (connect_failures - 1))
+                continue
+            except aiohttp.SocketTimeoutError:
+                raise BackendError(
+                    f"{route.base_url} sent no response headers within "
+                    f"{self.settings.openai_read_timeout_s:g} s"
+                ) from None
+            except aiohttp.ServerDisconnectedError:
+                raise BackendError(
+                    f"{route.base_url} closed the connection before answering "
+                    "(the request had been sent, so it was not repeated)"
+                ) from None
+            except aiohttp.ClientError as exc:
+                if (
+                    _request_not_written(exc)
+                    and connect_failures < self.settings.openai_connect_retries
+                ):
+                    # A pooled connection the server closed as we wrote (llama.cpp's server
+                    # does after a failed stream): the request never arrived whole.
+                    connect_failures += 1
+                    continue
+                raise BackendError(
+                    f"{route.base_url} failed before answering: {_describe(exc)} "
+                    "(the request had been sent, so it was not repeated)"
+                ) from None
+            if response.status < 400:
+                return response
+            wait_s = await self._busy_wait(response, busy_answers, backoff_s)
+            if wait_s is None:
+                raise await _status_error(route, response)
+            busy_answers += 1
+            await asyncio.sleep(wait_s)
+
+    async def _busy_wait(
+        self, response: aiohttp.ClientResponse, busy_answers: int, backoff_s: float
+    ) -> float | None:
+        """Seconds to wait before asking again after a 429/503; None: do not ask again."""
+        if response.status not in _BUSY_STATUSES:
+            return None
+        if busy_answers >= self.settings.openai_busy_retries:
+            return None
+        wait_s = retry_after_s(response.headers.get("Retry-After"))
+        if wait_s is None:
+            wait_s = backoff_s * 2**busy_answers
+        if wait_s > self.settings.openai_retry_after_max_s:
+            return None
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+            await response.read()  # the connection goes back to the pool
+        response.release()
+        return wait_s
 
 
-async def _raise_for_status(response: httpx.Response, route: ModelRoute) -> None:
-    if response.status_code < 400:
-        return
-    await response.aread()
-    raise BackendError(
-        f"{route.base_url} answered HTTP {response.status_code}: {_error_message(response)}"
-    )
-
-
-def _error_message(response: httpx.Response) -> str:
-    """The upstream's own words: OpenAI's ``{"error": {"message"}}`` and the variants."""
+async def _status_error(route: ModelRoute, response: aiohttp.ClientResponse) -> BackendError:
+    """The error for an HTTP error answer, in the upstream's own words."""
     try:
-        payload = response.json()
-    except ValueError:
-        return shorten(response.text, 300) or response.reason_phrase
-    error = payload.get("error", payload) if isinstance(payload, dict) else payload
-    if isinstance(error, dict):
-        error = error.get("message") or error.get("detail") or error
-    return shorten(str(error), 300)
+        body = await response.read()
+    except (aiohttp.ClientError, TimeoutError):
+        body = b""
+    finally:
+        response.release()
+    message = error_body_message(body, response.reason or "")
+    retry_after = response.headers.get("Retry-After")
+    hint = f" (Retry-After: {retry_after})" if retry_after else ""
+    return BackendError(f"{route.base_url} answered HTTP {response.status}: {message}{hint}")
 
 
-async def _stream_texts(response: httpx.Response) -> AsyncIterator[str]:
-    """The content deltas of an SSE completion stream, until ``[DONE]``."""
-    finished = False
-    async with contextlib.aclosing(_sse_data(response)) as events:
-        async for payload in events:
-            if payload == _DONE:
-                return
-            text, finish_reason = _parse_chunk(payload)
-            finished = finished or finish_reason is not None
-            if text:
-                yield text
-    if not finished:
-        raise BackendError("the stream ended before the completion did")
-
-
-async def _sse_data(response: httpx.Response) -> AsyncGenerator[str, None]:
-    """The ``data`` of each SSE event; after ``[DONE]`` the body is read to its end."""
-    lines = response.aiter_lines()
-    data: list[str] = []
-    async for line in lines:
-        if line.startswith("data:"):
-            data.append(line[5:].removeprefix(" "))
-            continue
-        if line or not data:
-            continue  # comments, other SSE fields, keep-alive blank lines
-        payload, data = "\n".join(data), []
-        if payload == _DONE:
-            await _drain(lines)  # so the connection goes back to the pool
-            yield payload
-            return
-        yield payload
-    if data:  # a last event without its blank line
-        yield "\n".join(data)
-
-
-def _parse_chunk(payload: str) -> tuple[str, str | None]:
-    """(content delta, finish reason) of one ``chat.completion.chunk``."""
-    try:
-        chunk = json.loads(payload)
-    except ValueError:
-        raise BackendError(f"unreadable stream event: {shorten(payload, 200)}") from None
-    if "error" in chunk:  # some servers report failures inside the stream
-        error = chunk["error"]
-        message = error.get("message", error) if isinstance(error, dict) else error
-        raise BackendError(f"the model failed mid-stream: {shorten(str(message), 300)}")
-    choices = chunk.get("choices") or [{}]
-    choice = choices[0]
-    content = (choice.get("delta") or {}).get("content") or ""
-    return content, choice.get("finish_reason")
-
-
-async def _drain(lines: AsyncIterator[str]) -> None:
+async def _drain(response: aiohttp.ClientResponse) -> None:
     """Read what is left of the body (normally just the end of the chunked encoding)."""
-    with contextlib.suppress(TimeoutError, httpx.HTTPError):
+    try:
         async with asyncio.timeout(_DRAIN_AFTER_DONE_S):
-            async for _ in lines:
+            async for _ in response.content.iter_any():
                 pass
+    except (TimeoutError, aiohttp.ClientError):
+        response.close()
+    else:
+        response.release()
+
+
+def _request_not_written(exc: aiohttp.ClientError) -> bool:
+    """Whether writing the request failed (aiohttp has no class of its own for it)."""
+    return isinstance(exc, aiohttp.ClientOSError) and str(exc).startswith("Can not write request")
+
+
+def _describe(exc: BaseException) -> str:
+    """An aiohttp error in words: its message, or its type when it has none."""
+    text = str(exc)
+    return text if text else type(exc).__name__

@@ -290,6 +290,12 @@
       this.hideQuestions();
       this.activity(outcome === "error" ? detail.message || "The job failed." : "");
       delete this.activityEl.dataset.kind;
+      if (outcome === "done" && detail.truncated) {
+        // The backend stopped before the answer was whole (token limit, interrupted).
+        const why = detail.finishReason === "length" ? " (length limit reached)" : "";
+        this.activity(`The answer was cut short${why}.`);
+        this.article.dataset.truncated = "true";
+      }
       this.article.setAttribute("aria-busy", "false");
       const state = outcome === "done" ? "done" : outcome;
       this.outcome = outcome === "done" ? "complete" : outcome;

@@ -161,6 +161,8 @@
         result,
         replaced: result !== this.text,
         cached: Boolean(data.cached),
+        truncated: data.truncated === true,
+        finishReason: data.finish_reason ?? null,
         timings: data.timings || null,
       });
     }
