@@ -91,6 +91,14 @@ def processes_with_home(home: Path) -> list[psutil.Process]:
     return found
 
 
+def command_line(process: psutil.Process) -> list[str]:
+    """The process's argv; empty when it exits while being read (psutil, or /proc itself)."""
+    try:
+        return process.cmdline()
+    except (psutil.Error, OSError):
+        return []
+
+
 async def test_tokens_stream_as_separate_deltas(cli_settings: Settings, api: FakeAnthropic) -> None:
     outputs = await collect(ClaudeBackend(cli_settings), "hello there")
     deltas = [o.text for o in outputs if isinstance(o, TextDelta)]
@@ -198,11 +206,11 @@ async def test_cancel_during_a_running_tool_leaves_no_process(
     await asyncio.wait_for(running.wait(), 30)
 
     def sleeping() -> list[psutil.Process]:
-        return [p for p in processes_with_home(home) if p.cmdline()[:2] == ["sleep", "297"]]
+        return [p for p in processes_with_home(home) if command_line(p)[:2] == ["sleep", "297"]]
 
     assert wait_until(lambda: bool(sleeping()), 10), "the Bash tool never started sleep"
     (sleep,) = sleeping()
-    cli = next(p for p in processes_with_home(home) if p.cmdline()[0] == str(require_cli()))
+    cli = next(p for p in processes_with_home(home) if command_line(p)[:1] == [str(require_cli())])
     assert os.getsid(sleep.pid) != os.getsid(cli.pid)  # the tool left the CLI's session
     cli.send_signal(signal.SIGSTOP)  # frozen: it cannot pass anything on
     task.cancel()
