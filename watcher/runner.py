@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from relay import telemetry
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import JobFinishedError
 from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
@@ -35,9 +36,12 @@ from watcher.backends.base import (
     TextDelta,
 )
 from watcher.backends.registry import BackendRegistry
-from watcher.sinks import JobSink
+from watcher.sinks import ChannelLostError, JobSink
 
 log = logging.getLogger(__name__)
+
+#: The outcome of a job whose channel went away mid-run: it has not ended.
+INTERRUPTED = "interrupted"
 
 #: ``hook(job, result, chunks)``: called when a job completed, after its exchange was
 #: saved to the history and before ``done`` is emitted (so a client that reacts to
@@ -70,14 +74,25 @@ class JobRunner:
         self.user_cancelled: set[str] = set()
 
     async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
-        """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation."""
+        """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation.
+
+        :data:`INTERRUPTED` means the job did not end (its channel was lost): the
+        caller must leave it unacknowledged so that it runs again.
+        """
         model = job.model or self._settings.default_model
         progress = _Progress(started=time.time())
         parent = telemetry.context_from_traceparent(job.traceparent)
         with telemetry.tracer.start_as_current_span("job", context=parent) as span:
             span.set_attribute("relay.job_id", job.id)
             span.set_attribute("relay.model", model)
-            outcome = await self._run_guarded(job, model, sink, progress, restarted)
+            try:
+                outcome = await self._run_guarded(job, model, sink, progress, restarted)
+            except ChannelLostError as exc:
+                # Not the job's fault and not its end: it is reclaimed once Redis is
+                # back. The outage is logged once for all the jobs it interrupts.
+                REDIS_OUTAGE.lost(exc.__cause__ or exc, interrupted_job=True)
+                span.set_attribute("relay.outcome", INTERRUPTED)
+                return INTERRUPTED
             span.set_attribute("relay.outcome", outcome)
             telemetry.observe_with_exemplar(
                 telemetry.JOB_DURATION.labels(model, outcome), time.time() - progress.started
@@ -99,6 +114,8 @@ class JobRunner:
             result = await self._run_rounds(job, model, sink, progress, restarted)
         except JobFinishedError:
             return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
+        except ChannelLostError:
+            raise
         except asyncio.CancelledError:
             if job.id not in self.user_cancelled:
                 raise  # shutdown: leave it unacknowledged for another watcher
@@ -264,6 +281,8 @@ class JobRunner:
         for hook in self.completed_hooks:
             try:
                 await hook(job, result, tuple(progress.parts))
+            except REDIS_DOWN_ERRORS as exc:
+                REDIS_OUTAGE.lost(exc)  # the finish below meets the outage too
             except Exception:
                 log.exception("completed hook failed job_id=%s", job.id)
         await sink.finish(

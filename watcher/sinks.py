@@ -6,8 +6,10 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import orjson
@@ -27,6 +29,10 @@ log = logging.getLogger(__name__)
 HISTORY_FOR_CONTEXT = 20
 #: Longest single BLPOP while waiting for answers (below redis-py's 5 s socket timeout).
 ANSWER_POLL_S = 3.0
+
+
+class ChannelLostError(Exception):
+    """The job's channel (Redis) went away mid-job; the job is left to be reclaimed."""
 
 
 class JobSink(Protocol):
@@ -64,7 +70,10 @@ def _now_ms() -> float:
 
 
 class RedisSink:
-    """Events through the Lua emitter; answers from the job's answers list."""
+    """Events through the Lua emitter; answers from the job's answers list.
+
+    Redis going away surfaces as :class:`ChannelLostError`, whatever the call.
+    """
 
     mode = "redis"
 
@@ -83,30 +92,41 @@ class RedisSink:
         self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
-        return await self._emitter.emit(
-            self._job.id,
-            event_type,
-            payload,
-            _now_ms(),
-            text=text,
-            fields=fields,
-            reset_text=reset_text,
-        )
+        with self._channel_errors():
+            return await self._emitter.emit(
+                self._job.id,
+                event_type,
+                payload,
+                _now_ms(),
+                text=text,
+                fields=fields,
+                reset_text=reset_text,
+            )
 
     async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
-        return await self._emitter.finish(
-            self._job.id, status, event_type, payload, _now_ms(), fields
-        )
+        with self._channel_errors():
+            return await self._emitter.finish(
+                self._job.id, status, event_type, payload, _now_ms(), fields
+            )
 
     async def wait_answers(self, timeout_s: float) -> list[Any] | None:
         # A job waiting for a person must not keep other projects from running.
         if self._slot is None:
-            return await self._pop_answers(timeout_s)
+            with self._channel_errors():
+                return await self._pop_answers(timeout_s)
         self._slot.release()
         try:
-            return await self._pop_answers(timeout_s)
+            with self._channel_errors():
+                return await self._pop_answers(timeout_s)
         finally:
             await self._slot.acquire()
+
+    @contextlib.contextmanager
+    def _channel_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except REDIS_DOWN_ERRORS as exc:
+            raise ChannelLostError(self._job.id) from exc
 
     async def _pop_answers(self, timeout_s: float) -> list[Any] | None:
         # Short BLPOPs: each must end well within the client's socket timeout (5 s).
@@ -120,11 +140,13 @@ class RedisSink:
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
+        with self._channel_errors():
+            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
         return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
-        await self._history.append(project, entry)
+        with self._channel_errors():
+            await self._history.append(project, entry)
 
 
 class FileSink:

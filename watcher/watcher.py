@@ -23,14 +23,14 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, telemetry
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter
 from relay.jobs import Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
 from relay.settings import Settings
 from watcher import recovery
 from watcher.file_channel import FileChannelLoop
-from watcher.runner import JobRunner
+from watcher.runner import INTERRUPTED, JobRunner
 from watcher.sinks import RedisSink
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class Watcher:
                         )
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
-                log.warning("claim loop: Redis unreachable (%s); retrying", type(exc).__name__)
+                REDIS_OUTAGE.lost(exc)
                 await asyncio.sleep(backoff_s)  # reconnect backoff
                 backoff_s = min(backoff_s * 2, 1.0)
             except aioredis.ResponseError as exc:
@@ -211,8 +211,8 @@ class Watcher:
             self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
             telemetry.JOBS_RUNNING.set(len(self._running))
             sink = RedisSink(self.redis, self.emitter, job, self.slots)
-            await self.runner.run(job, sink, restarted=restarted)
-            acknowledged = True
+            # Interrupted (Redis lost mid-job): unacknowledged, so it is reclaimed.
+            acknowledged = await self.runner.run(job, sink, restarted=restarted) != INTERRUPTED
         finally:
             self._running.pop(job_id, None)
             telemetry.JOBS_RUNNING.set(len(self._running))
@@ -307,7 +307,10 @@ class Watcher:
         while True:
             try:
                 await self._beat()
-            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError) as exc:
+                REDIS_OUTAGE.back()
+            except REDIS_DOWN_ERRORS as exc:
+                REDIS_OUTAGE.lost(exc)
+            except aioredis.ResponseError as exc:
                 log.debug("heartbeat failed: %s", exc)
             await asyncio.sleep(self.settings.watcher_heartbeat_s)
 
