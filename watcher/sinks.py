@@ -16,9 +16,10 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
+from relay.fallback_history import FileHistory
 from relay.history import HistoryStore
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
@@ -150,15 +151,24 @@ class RedisSink:
 
 
 class FileSink:
-    """Events appended to the fallback folder; the job file replaced atomically."""
+    """Events appended to the fallback folder; the job file replaced atomically.
+
+    The exchange of a completed job is kept in the folder (:class:`FileHistory`)
+    and replayed into the Redis history as soon as Redis answers.
+    """
 
     mode = "file"
 
-    def __init__(self, channel: FileChannel, job: Job, redis: aioredis.Redis) -> None:
+    def __init__(
+        self, channel: FileChannel, job: Job, redis: aioredis.Redis, history: FileHistory
+    ) -> None:
         self._channel = channel
         self._job = job
+        channel.end_torn_line(job.id)  # a previous attempt may have died mid-write
         self._seq = len(channel.read_events(job.id))
-        self._history = HistoryStore(redis)
+        self._redis_history = HistoryStore(redis)
+        self._redis = redis
+        self._file_history = history
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
         if self._job.status.finished:
@@ -183,14 +193,20 @@ class FileSink:
         return None  # questions need Redis; the job ends with an error instead
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
+        """The Redis history if it answers, then the exchanges not replayed into it yet."""
         try:
-            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
-        except REDIS_DOWN_ERRORS:
-            return ()
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+            entries = await self._redis_history.list(project, HISTORY_FOR_CONTEXT)
+        except REDIS_DOWN_ERRORS as exc:
+            REDIS_OUTAGE.lost(exc)
+            entries = []
+        seen = {entry.get("job_id") for entry in entries}
+        waiting = [e for _, _, e in self._file_history.pending(project) if e["job_id"] not in seen]
+        recent = [*entries, *waiting][-HISTORY_FOR_CONTEXT:]
+        return tuple(Exchange(e["user"], e["assistant"]) for e in recent)
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
+        self._file_history.save(project, entry)
         try:
-            await self._history.append(project, entry)
-        except REDIS_DOWN_ERRORS:
-            log.warning("history of %s not saved: Redis unreachable", project)
+            await self._file_history.replay(self._redis)
+        except REDIS_DOWN_ERRORS as exc:
+            REDIS_OUTAGE.lost(exc)  # kept in the folder; replayed when Redis is back

@@ -125,6 +125,7 @@ async def follow(
     timeout_s: float = 60.0,
     retry_s: float = 0.25,
     headers: dict[str, str] | None = None,
+    last_event_id: int | None = None,
 ) -> SSEResult:
     """Read a stream to its terminal event the way EventSource does.
 
@@ -135,7 +136,7 @@ async def follow(
     deadline = time.monotonic() + timeout_s
     result = SSEResult(0, httpx.Headers())
     while (remaining := deadline - time.monotonic()) > 0:
-        last = result.events[-1].id if result.events else None
+        last = result.events[-1].id if result.events else last_event_id
         with contextlib.suppress(httpx.HTTPError):  # cut or refused: reconnect
             await read_stream(
                 client, url, last_event_id=last, timeout_s=remaining, headers=headers, into=result
