@@ -25,6 +25,11 @@ from app.resources.chat import (
     ChatStartResource,
     ChatStatusResource,
 )
+from app.resources.conversations import (
+    ProjectDeleteResource,
+    ProjectRenameResource,
+    ProjectsResource,
+)
 from app.resources.events import EventStreamResource
 from app.resources.health import (
     HealthResource,
@@ -37,12 +42,12 @@ from app.resources.history import (
     HistoryDeleteResource,
     HistoryResource,
     HistorySaveResource,
-    ProjectsResource,
 )
 from app.resources.metrics import MetricsResource
 from relay import telemetry
 from relay.cache import BoundedMemoryCache, TieredCache, make_redis_tier
 from relay.connections import make_redis
+from relay.conversations import ConversationStore
 from relay.emitter import EventEmitter
 from relay.fallback import FileChannel, FileJobQueue
 from relay.history import HistoryStore
@@ -115,7 +120,8 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     responses = ResponseCache(redis, answers, settings)
     flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
     recent = RecentJobs()
-    chats = ChatService(settings, queue, responses, flights, recent)
+    chats = ChatService(settings, queue, responses, flights, recent, history)
+    conversations = ConversationStore(redis)
 
     middleware = [
         *telemetry_middleware(settings),  # first: it times everything, 401s included
@@ -147,7 +153,11 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
         "/api/sse/status/{job_id}",
         EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms, recent),
     )
-    app.add_route("/api/projects", ProjectsResource(history))
+    app.add_route("/api/projects", ProjectsResource(conversations))
+    app.add_route("/api/projects/rename", ProjectRenameResource(conversations))
+    app.add_route(
+        "/api/projects/delete", ProjectDeleteResource(conversations, responses.invalidate_project)
+    )
     app.add_route("/api/history/{project}", HistoryResource(history))
     app.add_route("/api/history/save", HistorySaveResource(history, settings.max_message_bytes))
     app.add_route(

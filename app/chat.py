@@ -12,10 +12,11 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from app import validation
-from app.errors import bad_request
+from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
-from relay import models, telemetry
+from relay import history, models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS
+from relay.history import HistoryStore, Removal
 from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from relay.recent import RecentJobs
 from relay.response_cache import CachedAnswer, ResponseCache, cached_timings
@@ -38,6 +39,8 @@ class ChatRequest:
     model: str
     personality: str
     use_cache: bool
+    #: The id of the project's latest exchange this one replaces (regenerate, edit).
+    replaces: str | None = None
 
     @classmethod
     def parse(cls, body: dict[str, Any], settings: Settings) -> ChatRequest:
@@ -51,7 +54,14 @@ class ChatRequest:
         use_cache = body.get("cache", True)
         if not isinstance(use_cache, bool):
             raise bad_request("invalid_cache", "cache must be true or false")
-        return cls(message, project, model, personality, use_cache)
+        replaces = body.get("replaces")
+        if replaces is not None and (not isinstance(replaces, str) or not 1 <= len(replaces) <= 64):
+            raise bad_request("invalid_replaces", "replaces must be the id of an exchange")
+        # Asking for another answer (regenerate) or to a changed message (edit) must
+        # reach the agent: an answer replaced is never served from the cache.
+        if replaces is not None:
+            use_cache = False
+        return cls(message, project, model, personality, use_cache, replaces)
 
 
 class ChatService:
@@ -64,8 +74,10 @@ class ChatService:
         responses: ResponseCache | None = None,
         flights: SingleFlight | None = None,
         recent: RecentJobs | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         self._settings = settings
+        self._history = history
         self._queue = queue
         self._responses = responses
         self._flights = flights
@@ -88,13 +100,40 @@ class ChatService:
     async def start(self, request: ChatRequest) -> Job:
         """The job answering ``request``: from the cache, joined, or enqueued."""
         job = self.new_job(request)
+        # Admission first: a refused chat must leave nothing changed (history, flights).
+        backend = _backend_of(self._settings, job.model)
+        await self._admit(backend)
+        if request.replaces is not None:
+            await self._replace(request.project, request.replaces)
         if self._responses is not None and self._responses.applies(job.model, job.use_cache):
             reused = await self._reuse(self._responses, job)
             if reused is not None:
                 return reused
-        channel = await self._queue.submit(job)
+        channel = await self._queue.submit(job, backend)
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
+
+    async def _admit(self, backend: str) -> None:
+        """Refuse a new chat (503) when its backend's line is already full."""
+        waiting = await self._queue.backlog(backend) if backend else 0
+        if waiting >= self._settings.queue_max_length:
+            raise queue_full(backend, waiting, self._settings.queue_retry_after_s)
+
+    async def _replace(self, project: str, entry_id: str) -> None:
+        """Take the exchange being regenerated or edited out of the conversation.
+
+        Only the latest exchange can be replaced: the new turn takes its place at
+        the end, with the conversation before it as its context.
+        """
+        if self._history is None:
+            raise conflict("this server keeps no history to replace an exchange in")
+        removal = await self._history.remove(project, entry_id, latest_only=True)
+        if removal is Removal.NOT_FOUND:
+            raise not_found(f"project {project} has no exchange {entry_id}")
+        if removal is Removal.NOT_LATEST:
+            raise conflict(f"only the latest exchange can be replaced, not {entry_id}")
+        if self._responses is not None:
+            await self._responses.invalidate_project(project)
 
     async def _reuse(self, responses: ResponseCache, job: Job) -> Job | None:
         """A finished job with the cached answer, or the identical job already running.
@@ -138,12 +177,7 @@ class ChatService:
         done = {"result": answer.result, "cached": True, "timings": cached_timings(lookup_started)}
         events.append((EventType.DONE, done))
         # The exchange joins the conversation as if the agent had answered it.
-        entry = {
-            "user": job.message,
-            "assistant": answer.result,
-            "ts": time.time(),
-            "job_id": job.id,
-        }
+        entry = history.entry(user=job.message, assistant=answer.result, job_id=job.id)
         events_written = await self._queue.redis.store_answered(
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
@@ -151,3 +185,8 @@ class ChatService:
             self._recent.remember(hit.id, events_written)
         log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
         return hit
+
+
+def _backend_of(settings: Settings, model: str) -> str:
+    route = models.resolve(settings, model)
+    return route.backend if route is not None else ""

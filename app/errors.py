@@ -26,6 +26,15 @@ def unavailable(message: str) -> falcon.HTTPServiceUnavailable:
     return falcon.HTTPServiceUnavailable(title="unavailable", description=message)
 
 
+def queue_full(backend: str, waiting: int, retry_after_s: int) -> falcon.HTTPServiceUnavailable:
+    """A backend's line is full: 503 with Retry-After instead of an unbounded wait."""
+    return falcon.HTTPServiceUnavailable(
+        title="queue_full",
+        description=f"{waiting} jobs are waiting for the {backend} backend; retry shortly",
+        retry_after=retry_after_s,
+    )
+
+
 def _code_of(error: falcon.HTTPError) -> str:
     title = error.title or ""
     if _CODE.match(title):

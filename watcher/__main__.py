@@ -15,12 +15,16 @@ import redis.asyncio as aioredis
 from relay import keys, telemetry
 from relay.cache import TieredCache, make_redis_tier
 from relay.connections import REDIS_DOWN_ERRORS, make_redis
+from relay.emitter import EventEmitter
 from relay.logs import configure_logging
+from relay.redis_queue import RedisJobQueue
 from relay.response_cache import ResponseCache
 from relay.settings import Settings
 from relay.single_flight import SingleFlight, marker_ttl_s
 from watcher.backends.registry import BackendRegistry
+from watcher.file_channel import FileChannelLoop
 from watcher.runner import JobRunner
+from watcher.slots import BackendSlots
 from watcher.watcher import Watcher, new_watcher_id
 
 #: Connections of one watcher: claim loop, control subscription, heartbeat, and one
@@ -47,6 +51,24 @@ def install_cache_hooks(
     return answers
 
 
+def build_watcher(
+    settings: Settings, redis: aioredis.Redis, runner: JobRunner, watcher_id: str
+) -> Watcher:
+    """A watcher and its parts: the emitter, the job queue, the file loop, the slots."""
+    emitter = EventEmitter(redis, settings.event_log_ttl_s)
+    slots = BackendSlots(settings)
+    return Watcher(
+        settings,
+        redis,
+        runner,
+        watcher_id,
+        emitter=emitter,
+        queue=RedisJobQueue(redis, emitter),
+        files=FileChannelLoop(settings, runner, slots, redis),
+        slots=slots,
+    )
+
+
 async def serve(settings: Settings) -> None:
     configure_logging("watcher")
     telemetry.setup_tracing("relay-watcher")
@@ -63,7 +85,7 @@ async def serve(settings: Settings) -> None:
     watcher_id = new_watcher_id()
     runner = JobRunner(settings, registry, watcher_id)
     answers = install_cache_hooks(runner, redis, settings)
-    watcher = Watcher(settings, redis, runner, watcher_id)
+    watcher = build_watcher(settings, redis, runner, watcher_id)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, watcher.stop)

@@ -21,14 +21,16 @@ import redis.asyncio as aioredis
 from watchfiles import Change, awatch
 
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
+from relay.emitter import JobFinishedError
 from relay.fallback import FileChannel
 from relay.fallback_history import FileHistory
 from relay.file_events import WATCH_STEP_MS
 from relay.jobs import EventType, JobStatus
 from relay.redis_queue import JobNotFoundError
 from relay.settings import Settings
-from watcher.runner import JobRunner
+from watcher.runner import JobRunner, cancel_for_user, consume_cancel, is_user_cancel
 from watcher.sinks import FileSink
+from watcher.slots import BackendSlots
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class FileChannelLoop:
         self,
         settings: Settings,
         runner: JobRunner,
-        slots: asyncio.Semaphore,
+        slots: BackendSlots,
         redis: aioredis.Redis,
     ) -> None:
         self.channel = FileChannel(settings.fallback_dir)
@@ -87,7 +89,7 @@ class FileChannelLoop:
             for job_id, task in list(self._running.items()):
                 if not self.channel.renew(job_id) and not task.done():
                     # Taken back as expired (we were too slow to renew): another
-                    # watcher runs it now, so this one must stop.
+                    # watcher runs it now, so this one must stop (as for a shutdown).
                     log.warning("fallback job lease lost job_id=%s", job_id)
                     task.cancel()
 
@@ -118,9 +120,8 @@ class FileChannelLoop:
 
     def _cancel(self, job_id: str) -> None:
         task = self._running.get(job_id)
-        if task is not None and not task.done():
-            self._runner.user_cancelled.add(job_id)
-            task.cancel()
+        if task is not None:
+            cancel_for_user(task)
 
     async def _run_one(self, job_id: str) -> None:
         job = self.channel.claim(job_id)
@@ -128,8 +129,9 @@ class FileChannelLoop:
             return  # another watcher took it, or it was cancelled before we could
         log.info("fallback job claimed job_id=%s", job_id)
         finished = False
+        pool = self._slots.for_model(job.model or self._settings.default_model)
         try:
-            async with self._project_locks[job.project], self._slots:
+            async with self._project_locks[job.project], pool.slot():
                 with contextlib.suppress(JobNotFoundError):
                     job = self.channel.read_job(job_id)  # its state, if it ran before
                 sink = FileSink(self.channel, job, self._redis, self.history)
@@ -142,14 +144,15 @@ class FileChannelLoop:
                     restarted = job.status is not JobStatus.PENDING
                     await self._runner.run(job, sink, restarted=restarted)
                 finished = True
-        except asyncio.CancelledError:
-            if job_id not in self._runner.user_cancelled:
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
                 raise
             # Cancelled by the user before the runner started: end it here.
-            self._runner.user_cancelled.discard(job_id)
+            consume_cancel()
             sink = FileSink(self.channel, job, self._redis, self.history)
-            payload = {"status": JobStatus.CANCELLED.value}
-            await sink.finish(JobStatus.CANCELLED, EventType.STATUS, payload)
+            with contextlib.suppress(JobFinishedError):
+                payload = {"status": JobStatus.CANCELLED.value}
+                await sink.finish(JobStatus.CANCELLED, EventType.STATUS, payload)
             finished = True
         finally:
             claimed = self.channel.claimed / f"{job_id}.json"

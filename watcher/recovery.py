@@ -27,8 +27,8 @@ async def refresh_claims(redis: aioredis.Redis, consumer: str, entry_ids: list[s
 
 async def reclaim_abandoned(
     redis: aioredis.Redis, consumer: str, claim_idle_ms: int, count: int = 16
-) -> list[tuple[str, str]]:
-    """Claim entries idle longer than ``claim_idle_ms``: [(entry id, job id)]."""
+) -> list[tuple[str, str, str]]:
+    """Claim entries idle longer than ``claim_idle_ms``: [(entry id, job id, project)]."""
     reply = await redis.xautoclaim(
         keys.JOBS_STREAM,
         keys.WATCHER_GROUP,
@@ -41,5 +41,7 @@ async def reclaim_abandoned(
     if deleted:
         await redis.xack(keys.JOBS_STREAM, keys.WATCHER_GROUP, *deleted)
     return [
-        (entry_id.decode(), fields[b"job_id"].decode()) for entry_id, fields in claimed if fields
+        (entry_id.decode(), fields[b"job_id"].decode(), fields.get(b"project", b"").decode())
+        for entry_id, fields in claimed
+        if fields
     ]

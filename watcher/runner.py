@@ -4,8 +4,9 @@ Reads top to bottom: mark processing -> stream the backend (text through the ask
 filter) -> if it asked questions, wait for answers and run another round -> done.
 Every way out ends the job with exactly one terminal event: ``done``, ``error``, or
 ``status: cancelled``. A cancel from the user arrives as asyncio cancellation of
-this task; a watcher shutting down also cancels it, but then the job is left
-unacknowledged so that another watcher reclaims it.
+this task with the message :data:`USER_CANCEL` (``task.cancel(msg=...)``); a watcher
+shutting down cancels it without one, and then the job is left unacknowledged so
+that another watcher reclaims it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import orjson
 from relay import telemetry
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import JobFinishedError
+from relay.history import entry as history_entry
+from relay.history import qa_round
 from relay.jobs import EventType, Job, JobStatus
 from relay.settings import Settings
 from watcher.backends.ask import AskBlockFilter
@@ -50,6 +53,28 @@ INTERRUPTED = "interrupted"
 #: agent asked questions on the way.
 CompletedHook = Callable[[Job, str, Sequence[str]], Awaitable[None]]
 
+#: The message a user's cancel carries (``task.cancel(msg=USER_CANCEL)``); a
+#: cancellation without it is a shutdown.
+USER_CANCEL = "cancelled by the user"
+
+
+def cancel_for_user(task: asyncio.Task[Any]) -> None:
+    """Cancel a job's task because its user asked (once: repeats change nothing)."""
+    if not task.done() and not task.cancelling():
+        task.cancel(msg=USER_CANCEL)
+
+
+def is_user_cancel(exc: asyncio.CancelledError) -> bool:
+    """Whether this cancellation came from the user (not from a shutdown)."""
+    return exc.args[:1] == (USER_CANCEL,)
+
+
+def consume_cancel() -> None:
+    """Mark the current task's cancellation as handled (it goes on running)."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
 
 @dataclass
 class _Progress:
@@ -57,6 +82,8 @@ class _Progress:
 
     started: float
     parts: list[str] = field(default_factory=list)
+    #: The agent's questions and the user's answers, one dict per round.
+    qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
 
@@ -70,8 +97,6 @@ class JobRunner:
         self._watcher_id = watcher_id
         #: Called after a job completed (the response cache stores answers here).
         self.completed_hooks: list[CompletedHook] = []
-        #: Ids of jobs whose cancellation came from the user (not from shutdown).
-        self.user_cancelled: set[str] = set()
 
     async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
         """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation.
@@ -116,22 +141,22 @@ class JobRunner:
             return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
         except ChannelLostError:
             raise
-        except asyncio.CancelledError:
-            if job.id not in self.user_cancelled:
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
                 raise  # shutdown: leave it unacknowledged for another watcher
-            self.user_cancelled.discard(job.id)
+            consume_cancel()
             await self._end(sink, JobStatus.CANCELLED, EventType.STATUS, {"status": "cancelled"})
             return "cancelled"
         except TimeoutError:
             message = f"the agent took longer than {self._settings.job_timeout_s:g} s"
-            await self._fail(sink, message)
+            await self._fail(job, sink, progress, message)
             return "error"
         except BackendError as exc:
-            await self._fail(sink, str(exc))
+            await self._fail(job, sink, progress, str(exc))
             return "error"
         except Exception as exc:
             log.exception("job crashed job_id=%s", job.id)
-            await self._fail(sink, f"internal error: {type(exc).__name__}: {exc}")
+            await self._fail(job, sink, progress, f"internal error: {type(exc).__name__}: {exc}")
             return "error"
         await self._complete(job, sink, progress, result)
         return "complete"
@@ -177,7 +202,9 @@ class JobRunner:
                 return "".join(progress.parts)
             questions = asked.questions
             job.questions = list(questions)  # completed hooks see the answer needed answers
+            progress.qa.append(qa_round(questions, []))
             answers = tuple(await self._ask(sink, asked))
+            progress.qa[-1] = qa_round(questions, answers)
 
     async def _round(
         self,
@@ -275,7 +302,9 @@ class JobRunner:
         }
         # History and hooks first: a client that asks again as soon as it sees ``done``
         # must find the exchange in the history and the answer in the cache.
-        entry = {"user": job.message, "assistant": result, "ts": end, "job_id": job.id}
+        entry = history_entry(
+            user=job.message, assistant=result, job_id=job.id, qa=progress.qa, ts=end
+        )
         with contextlib.suppress(Exception):
             await sink.save_history(job.project, entry)
         for hook in self.completed_hooks:
@@ -292,10 +321,25 @@ class JobRunner:
             fields={"result": result},
         )
 
-    async def _fail(self, sink: JobSink, message: str) -> None:
-        await self._end(
-            sink, JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+    async def _fail(self, job: Job, sink: JobSink, progress: _Progress, message: str) -> None:
+        try:
+            await sink.finish(
+                JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}
+            )
+        except JobFinishedError:
+            return  # cancelled meanwhile: that turn is the one the history keeps
+        # The failed turn stays in the conversation: the message, the text so far and
+        # why it failed (after ``error``, so a cancel that won the race is not doubled).
+        entry = history_entry(
+            user=job.message,
+            assistant="".join(progress.parts),
+            outcome="error",
+            job_id=job.id,
+            error=message,
+            qa=progress.qa,
         )
+        with contextlib.suppress(Exception):
+            await sink.save_history(job.project, entry)
 
     async def _end(
         self,

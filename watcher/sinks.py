@@ -5,7 +5,6 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -20,9 +19,10 @@ from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
 from relay.fallback_history import FileHistory
-from relay.history import HistoryStore
+from relay.history import HistoryStore, is_complete
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
+from watcher.slots import Slot
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ class JobSink(Protocol):
     async def save_history(self, project: str, entry: dict[str, Any]) -> None: ...
 
 
+def _context(entries: list[dict[str, Any]]) -> tuple[Exchange, ...]:
+    """The exchanges a backend is given: the answered ones (stopped or failed turns are
+    kept in the history for the reader, not fed back to the agent)."""
+    return tuple(Exchange(e["user"], e["assistant"]) for e in entries if is_complete(e))
+
+
 def _now_ms() -> float:
     return time.time() * 1000
 
@@ -83,13 +89,13 @@ class RedisSink:
         redis: aioredis.Redis,
         emitter: EventEmitter,
         job: Job,
-        slot: asyncio.Semaphore | None = None,
+        slot: Slot | None = None,
     ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
         self._history = HistoryStore(redis)
-        #: The watcher's concurrency slot this job holds; given back while it waits.
+        #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
@@ -115,12 +121,9 @@ class RedisSink:
         if self._slot is None:
             with self._channel_errors():
                 return await self._pop_answers(timeout_s)
-        self._slot.release()
-        try:
+        async with self._slot.released():
             with self._channel_errors():
                 return await self._pop_answers(timeout_s)
-        finally:
-            await self._slot.acquire()
 
     @contextlib.contextmanager
     def _channel_errors(self) -> Iterator[None]:
@@ -142,8 +145,7 @@ class RedisSink:
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
         with self._channel_errors():
-            entries = await self._history.list(project, HISTORY_FOR_CONTEXT)
-        return tuple(Exchange(e["user"], e["assistant"]) for e in entries)
+            return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         with self._channel_errors():
@@ -195,14 +197,13 @@ class FileSink:
     async def history(self, project: str) -> tuple[Exchange, ...]:
         """The Redis history if it answers, then the exchanges not replayed into it yet."""
         try:
-            entries = await self._redis_history.list(project, HISTORY_FOR_CONTEXT)
+            entries = await self._redis_history.entries(project, HISTORY_FOR_CONTEXT)
         except REDIS_DOWN_ERRORS as exc:
             REDIS_OUTAGE.lost(exc)
             entries = []
         seen = {entry.get("job_id") for entry in entries}
         waiting = [e for _, _, e in self._file_history.pending(project) if e["job_id"] not in seen]
-        recent = [*entries, *waiting][-HISTORY_FOR_CONTEXT:]
-        return tuple(Exchange(e["user"], e["assistant"]) for e in recent)
+        return _context([*entries, *waiting][-HISTORY_FOR_CONTEXT:])
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
         self._file_history.save(project, entry)

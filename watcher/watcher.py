@@ -1,10 +1,14 @@
-"""The watcher process: claim loop, concurrency, heartbeat, control, drain on shutdown.
+"""The watcher process: claim loop, heartbeat, control channel, drain on shutdown.
 
 Jobs come from the Redis jobs stream (consumer group) and, whenever files appear
-there, from the fallback folder. Each claimed job waits for its project's turn (the
-head of the project's order list), then runs under a semaphore that caps how many
-jobs this watcher runs at once. A job is acknowledged only when it ended; a job
-interrupted by shutdown or a crash is reclaimed by another watcher.
+there, from the fallback folder. Each claimed job waits for its project's turn
+(:mod:`watcher.turns`), then for a slot of its backend (:mod:`watcher.slots`), and
+runs. A job is acknowledged only when it ended; a job interrupted by shutdown or a
+crash is reclaimed by another watcher.
+
+The long-lived loops run under one ``asyncio.TaskGroup``: a loop that dies takes the
+process down loudly (logged, non-zero exit) instead of leaving a watcher that beats
+but no longer claims or hears cancels.
 """
 
 from __future__ import annotations
@@ -15,23 +19,24 @@ import logging
 import os
 import socket
 import time
-from collections import Counter
 from collections.abc import Coroutine
 from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
 
-from relay import keys, telemetry
+from relay import keys, models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
-from relay.emitter import EventEmitter
-from relay.jobs import Job, JobStatus
+from relay.emitter import EventEmitter, JobFinishedError
+from relay.jobs import EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
 from relay.settings import Settings
 from watcher import recovery
 from watcher.file_channel import FileChannelLoop
-from watcher.runner import INTERRUPTED, JobRunner
+from watcher.runner import INTERRUPTED, JobRunner, cancel_for_user, consume_cancel, is_user_cancel
 from watcher.sinks import RedisSink
+from watcher.slots import BackendSlots, PositionListener
+from watcher.turns import ProjectTurns
 
 log = logging.getLogger(__name__)
 
@@ -48,47 +53,71 @@ def new_watcher_id() -> str:
 
 
 class Watcher:
-    """Claims and runs jobs until told to stop."""
+    """Claims and runs jobs until told to stop.
+
+    Its parts (the emitter, the queue it reads jobs from, the file-channel loop and
+    the backend slots) are built by ``serve()`` and handed in.
+    """
 
     def __init__(
-        self, settings: Settings, redis: aioredis.Redis, runner: JobRunner, watcher_id: str
+        self,
+        settings: Settings,
+        redis: aioredis.Redis,
+        runner: JobRunner,
+        watcher_id: str,
+        *,
+        emitter: EventEmitter,
+        queue: RedisJobQueue,
+        files: FileChannelLoop,
+        slots: BackendSlots,
     ) -> None:
         self.settings = settings
         self.redis = redis
         self.runner = runner
         self.id = watcher_id
-        self.emitter = EventEmitter(redis, settings.event_log_ttl_s)
-        self.queue = RedisJobQueue(redis, self.emitter)
-        self.slots = asyncio.Semaphore(settings.watcher_concurrency)
-        self.files = FileChannelLoop(settings, runner, self.slots, redis)
+        self.emitter = emitter
+        self.queue = queue
+        self.files = files
+        self.slots = slots
+        self.turns = ProjectTurns(redis, self._load, settings.watcher_heartbeat_s)
+        self._capacity = slots.capacity()
         self._held: dict[str, str] = {}  # stream entry id -> job id
-        self._running: dict[str, asyncio.Task[Any]] = {}  # job id -> task
-        self._turns: dict[str, asyncio.Event] = {}  # project -> "the head changed"
-        self._turn_waiters: Counter[str] = Counter()  # project -> jobs waiting for a turn
+        self._jobs: dict[str, asyncio.Task[Any]] = {}  # job id -> task (waiting or running)
+        self._running: set[str] = set()  # job ids holding a backend slot
+        self._room = asyncio.Event()  # a held job ended: the claim loop may claim again
         self._tasks: set[asyncio.Task[Any]] = set()
         self._stopping = asyncio.Event()
 
     # --- lifecycle ------------------------------------------------------------------
     async def run(self) -> None:
-        """Serve until :meth:`stop`; then drain and return."""
-        log.info("watcher started id=%s concurrency=%d", self.id, self.settings.watcher_concurrency)
-        loops = [
-            self._spawn(self._claim_loop()),
-            self._spawn(self._heartbeat_loop()),
-            self._spawn(self._control_loop()),
-            self._spawn(self._recovery_loop()),
-            self._spawn(self.files.run(self._stopping)),
-        ]
-        await self._stopping.wait()
-        for loop in loops:
-            loop.cancel()
-        await self._drain()
-        with contextlib.suppress(*REDIS_DOWN_ERRORS):
-            await self.redis.hdel(keys.WATCHERS_HASH, self.id)
-        log.info("watcher stopped id=%s", self.id)
+        """Serve until :meth:`stop`; then drain and return. A loop's crash is raised."""
+        log.info("watcher started id=%s slots=%s", self.id, self._capacity)
+        try:
+            async with asyncio.TaskGroup() as group:
+                loops = [
+                    group.create_task(self._claim_loop(), name="claim"),
+                    group.create_task(self._heartbeat_loop(), name="heartbeat"),
+                    group.create_task(self._control_loop(), name="control"),
+                    group.create_task(self._recovery_loop(), name="recovery"),
+                    group.create_task(self.files.run(self._stopping), name="files"),
+                ]
+                group.create_task(self._stop_loops_when_told(loops))
+        except BaseExceptionGroup as crashed:
+            log.critical("a watcher loop died; stopping the watcher", exc_info=crashed)
+            raise
+        finally:
+            await self._drain()
+            with contextlib.suppress(*REDIS_DOWN_ERRORS):
+                await self.redis.hdel(keys.WATCHERS_HASH, self.id)
+            log.info("watcher stopped id=%s", self.id)
 
     def stop(self) -> None:
         self._stopping.set()
+
+    async def _stop_loops_when_told(self, loops: list[asyncio.Task[Any]]) -> None:
+        await self._stopping.wait()
+        for loop in loops:
+            loop.cancel()
 
     async def _drain(self) -> None:
         jobs = [t for t in self._tasks if not t.done()]
@@ -103,8 +132,13 @@ class Watcher:
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._job_task_done)
         return task
+
+    def _job_task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("job task failed: %r", exc, exc_info=exc)
 
     # --- claiming -----------------------------------------------------------------
     async def ensure_group(self) -> None:
@@ -120,12 +154,12 @@ class Watcher:
         backoff_s = 0.05
         group_ready = False
         while not self._stopping.is_set():
-            # Claim as many jobs as there are free slots, in one round trip.
-            await self.slots.acquire()
-            free = 1
-            while free < MAX_CLAIM_BATCH and not self.slots.locked():
-                await self.slots.acquire()
-                free += 1
+            # Hold at most as many jobs as all backends have slots: the rest stay in
+            # the stream for other watchers. Claim every free place in one round trip.
+            while len(self._held) >= self._capacity:
+                self._room.clear()
+                await self._room.wait()
+            free = min(MAX_CLAIM_BATCH, self._capacity - len(self._held))
             try:
                 if not group_ready:
                     await self.ensure_group()
@@ -140,14 +174,10 @@ class Watcher:
                 backoff_s = 0.05
                 for _, entries in reply or []:
                     for entry_id, fields in entries:
-                        free -= 1  # the slot goes with the job to its handler
-                        self._spawn(
-                            self._handle(
-                                entry_id.decode(),
-                                fields[b"job_id"].decode(),
-                                True,
-                                project=fields.get(b"project", b"").decode(),
-                            )
+                        self._take(
+                            entry_id.decode(),
+                            fields[b"job_id"].decode(),
+                            project=fields.get(b"project", b"").decode(),
                         )
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
@@ -159,87 +189,79 @@ class Watcher:
                 # without data, or was flushed): recreate the group and go on.
                 log.warning("claim loop: %s; recreating the consumer group", exc)
                 group_ready = False
-            finally:
-                for _ in range(free):
-                    self.slots.release()
+
+    def _take(self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False) -> None:
+        """Hold a claimed stream entry and start handling its job."""
+        self._held[entry_id] = job_id
+        self._jobs[job_id] = self._spawn(
+            self._handle(entry_id, job_id, project=project, reclaimed=reclaimed)
+        )
 
     async def _recovery_loop(self) -> None:
         interval_s = self.settings.claim_idle_ms / 2000
         while True:
             await asyncio.sleep(interval_s)  # a periodic sweep, by design (XAUTOCLAIM)
             try:
-                for entry_id, job_id in await recovery.reclaim_abandoned(
+                for entry_id, job_id, project in await recovery.reclaim_abandoned(
                     self.redis, self.id, self.settings.claim_idle_ms
                 ):
                     if entry_id not in self._held:
                         log.info("reclaimed job_id=%s entry=%s", job_id, entry_id)
-                        self._spawn(self._handle(entry_id, job_id, False, reclaimed=True))
+                        self._take(entry_id, job_id, project=project, reclaimed=True)
             except (*REDIS_DOWN_ERRORS, aioredis.ResponseError):
                 continue
 
     # --- one job --------------------------------------------------------------------
     async def _handle(
-        self,
-        entry_id: str,
-        job_id: str,
-        have_slot: bool,
-        *,
-        reclaimed: bool = False,
-        project: str = "",
+        self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
-        """Wait for the project's turn, run the job, acknowledge it."""
-        self._held[entry_id] = job_id
+        """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
         acknowledged = False
+        backend = ""
         try:
-            job, first_in_line = await self._load_and_check_line(job_id, project)
-            if job is None or job.status.finished:
-                acknowledged = True
+            job = await self.turns.job_when_its_turn(job_id, project)
+            if job is None:
+                acknowledged = True  # ended (cancelled) or expired before its turn
                 return
-            if not first_in_line and not await self._is_head(job):
-                if have_slot:
-                    self.slots.release()
-                    have_slot = False
-                await self._wait_turn(job)
-                job = await self._load(job_id)  # fresh state: cancelled while waiting?
-                if job is None or job.status.finished:
-                    acknowledged = True
-                    return
-            if not have_slot:
-                await self.slots.acquire()
-                have_slot = True
+            project, backend = job.project, self._backend_of(job)
             restarted = reclaimed and job.status is not JobStatus.PENDING
-            self._running[job_id] = asyncio.current_task()  # type: ignore[assignment]
-            telemetry.JOBS_RUNNING.set(len(self._running))
-            sink = RedisSink(self.redis, self.emitter, job, self.slots)
+            async with self.slots.pool(backend).slot(self._position_reporter(job)) as slot:
+                self._running.add(job_id)
+                telemetry.JOBS_RUNNING.set(len(self._running))
+                with contextlib.suppress(*REDIS_DOWN_ERRORS):
+                    await self.redis.zrem(keys.backend_backlog(backend), job_id)
+                sink = RedisSink(self.redis, self.emitter, job, slot)
+                outcome = await self.runner.run(job, sink, restarted=restarted)
             # Interrupted (Redis lost mid-job): unacknowledged, so it is reclaimed.
-            acknowledged = await self.runner.run(job, sink, restarted=restarted) != INTERRUPTED
+            acknowledged = outcome != INTERRUPTED
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
+                raise  # shutdown: unacknowledged, so another watcher reclaims it
+            consume_cancel()  # cancelled while waiting: the app wrote its end already
+            acknowledged = True
         finally:
-            self._running.pop(job_id, None)
+            self._jobs.pop(job_id, None)
+            self._running.discard(job_id)
             telemetry.JOBS_RUNNING.set(len(self._running))
-            if have_slot:
-                self.slots.release()
             if acknowledged:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
-                    await self._acknowledge(entry_id, job_id)
+                    await self._acknowledge(entry_id, job_id, project, backend)
             self._held.pop(entry_id, None)
+            self._room.set()
 
-    async def _load_and_check_line(self, job_id: str, project: str) -> tuple[Job | None, bool]:
-        """The job, and whether it surely heads its project's line, in one round trip.
+    def _backend_of(self, job: Job) -> str:
+        route = models.resolve(self.settings, job.model or self.settings.default_model)
+        return route.backend if route is not None else "unknown"
 
-        False for "first in line" only means "not sure": :meth:`_is_head` decides then.
-        """
-        if not project:
-            return await self._load(job_id), False
-        try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.hgetall(keys.job(job_id))
-                pipe.lindex(keys.project_order(project), 0)
-                raw, head = await pipe.execute()
-        except REDIS_DOWN_ERRORS:
-            return await self._load(job_id), False  # _load waits the outage out
-        job = Job.from_hash(raw) if raw else None
-        first = head is None or head.decode() == job_id
-        return job, first and job is not None and job.project == project
+    def _position_reporter(self, job: Job) -> PositionListener:
+        """Tells the job's clients its place in its backend's line."""
+
+        async def report(position: int) -> None:
+            payload = {"status": "queued", "position": position}
+            with contextlib.suppress(JobFinishedError):  # cancelled while in line
+                await self.emitter.emit(job.id, EventType.STATUS, payload, time.time() * 1000)
+
+        return report
 
     async def _load(self, job_id: str) -> Job | None:
         """The job's current state; waits out a Redis outage rather than dropping it."""
@@ -255,52 +277,18 @@ class Watcher:
                 await asyncio.sleep(backoff_s)  # reconnect backoff
                 backoff_s = min(backoff_s * 2, 1.0)
 
-    async def _acknowledge(self, entry_id: str, job_id: str) -> None:
-        job = await self._load(job_id)
+    async def _acknowledge(self, entry_id: str, job_id: str, project: str, backend: str) -> None:
+        """The job ended: drop its entry, leave its project's line, wake the next in line."""
+        backlogs = [backend] if backend else ["echo", "openai", "claude", "local"]
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.xack(keys.JOBS_STREAM, keys.WATCHER_GROUP, entry_id)
             pipe.xdel(keys.JOBS_STREAM, entry_id)
-            if job is not None:
-                pipe.lrem(keys.project_order(job.project), 1, job_id)
-                pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))
+            for name in backlogs:  # it may never have started (cancelled in line)
+                pipe.zrem(keys.backend_backlog(name), job_id)
+            if project:
+                pipe.lrem(keys.project_order(project), 1, job_id)
+                pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": project}))
             await pipe.execute()
-
-    async def _is_head(self, job: Job) -> bool:
-        """True when ``job`` is the oldest unfinished job of its project."""
-        order_key = keys.project_order(job.project)
-        while True:
-            head = await self.redis.lindex(order_key, 0)
-            if head is None or head.decode() == job.id:
-                return True
-            ahead = await self._load(head.decode())
-            if ahead is not None and not ahead.status.finished:
-                return False
-            await self.redis.lrem(order_key, 1, head)  # stale entry of an ended job
-
-    async def _wait_turn(self, job: Job) -> None:
-        turn = self._turns.setdefault(job.project, asyncio.Event())
-        self._turn_waiters[job.project] += 1
-        try:
-            await self._wait_for_head(job, turn)
-        finally:
-            self._turn_waiters[job.project] -= 1
-            if not self._turn_waiters[job.project]:  # forget idle projects
-                del self._turn_waiters[job.project]
-                self._turns.pop(job.project, None)
-
-    async def _wait_for_head(self, job: Job, turn: asyncio.Event) -> None:
-        while True:
-            turn.clear()
-            if await self._is_head(job):
-                return
-            current = await self._load(job.id)
-            if current is None or current.status.finished:
-                return  # cancelled while waiting; the caller acknowledges it
-            # Woken by the control channel when a job of the project ends; the
-            # heartbeat-long timeout only covers a notice lost while reconnecting.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.settings.watcher_heartbeat_s):
-                    await turn.wait()
 
     # --- heartbeat and control -------------------------------------------------------
     async def _heartbeat_loop(self) -> None:
@@ -318,7 +306,8 @@ class Watcher:
         beat = {
             "ts": time.time(),
             "running": sorted(self._running),
-            "concurrency": self.settings.watcher_concurrency,
+            "concurrency": self._capacity,
+            "backends": self.slots.describe(),
             "pid": os.getpid(),
         }
         await self.redis.hset(keys.WATCHERS_HASH, self.id, orjson.dumps(beat))
@@ -337,11 +326,10 @@ class Watcher:
                     self.cancel_job(job_id)
 
     def cancel_job(self, job_id: str) -> None:
-        """Stop a running job at the user's request."""
-        task = self._running.get(job_id)
-        if task is not None and not task.done():
-            self.runner.user_cancelled.add(job_id)
-            task.cancel()
+        """Stop a job at the user's request, running or still waiting in line."""
+        task = self._jobs.get(job_id)
+        if task is not None:
+            cancel_for_user(task)
 
     async def _control_loop(self) -> None:
         while True:
@@ -349,13 +337,24 @@ class Watcher:
             try:
                 await pubsub.subscribe(keys.CONTROL_CHANNEL)
                 async for message in pubsub.listen():
-                    notice = orjson.loads(message["data"])
-                    if "cancel" in notice:
-                        self.cancel_job(notice["cancel"])
-                    elif "turn" in notice and notice["turn"] in self._turns:
-                        self._turns[notice["turn"]].set()
+                    self._on_control(message["data"])
             except REDIS_DOWN_ERRORS:
                 await asyncio.sleep(0.2)  # reconnect backoff
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
+
+    def _on_control(self, data: bytes) -> None:
+        """One control notice; a malformed one is logged and skipped, never fatal."""
+        try:
+            notice = orjson.loads(data)
+            if not isinstance(notice, dict):
+                raise TypeError(f"a notice is an object, not {type(notice).__name__}")
+            if isinstance(cancel := notice.get("cancel"), str):
+                self.cancel_job(cancel)
+            elif isinstance(turn := notice.get("turn"), str):
+                self.turns.notify(turn)
+            else:
+                raise ValueError("neither a cancel nor a turn notice")
+        except (orjson.JSONDecodeError, TypeError, ValueError) as exc:
+            log.warning("control notice skipped (%s): %r", exc, data[:200])

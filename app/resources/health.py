@@ -69,18 +69,29 @@ class QueueStatusResource:
 
 
 class ModelsResource:
-    """GET /api/models: what the browser can offer."""
+    """GET /api/models: what the browser can offer, whether each works now, and why not."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        listed = []
+        for route in models.catalog(self._settings):
+            available = models.availability(self._settings, route)
+            listed.append(
+                {
+                    "name": route.name,
+                    "backend": route.backend,
+                    "prefix": route.is_prefix,
+                    "available": available.available,
+                    "reason": available.reason,
+                    "test": route.backend in models.TEST_BACKENDS,
+                }
+            )
         resp.media = {
-            "models": [
-                {"name": r.name, "backend": r.backend, "prefix": r.is_prefix}
-                for r in models.catalog(self._settings)
-            ],
+            "models": listed,
             "default": self._settings.default_model,
+            "show_test_models": self._settings.show_test_models,
         }
 
 

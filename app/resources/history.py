@@ -1,16 +1,16 @@
-"""Projects and their conversation history."""
+"""A project's conversation history: read, save, delete an exchange by id, clear."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
 import falcon
 
 from app import validation
-from app.errors import bad_request, not_found
-from relay.history import HistoryStore
+from app.errors import bad_request, conflict, not_found
+from relay import history
+from relay.history import HistoryStore, Removal
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +23,6 @@ async def _notify(on_change: HistoryChanged | None, project: str) -> None:
         await on_change(project)
 
 
-class ProjectsResource:
-    """GET /api/projects"""
-
-    def __init__(self, history: HistoryStore) -> None:
-        self._history = history
-
-    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = {"projects": await self._history.projects()}
-
-
 class HistoryResource:
     """GET /api/history/{project}"""
 
@@ -41,7 +31,7 @@ class HistoryResource:
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
         project = validation.project(project)
-        resp.media = {"project": project, "history": await self._history.list(project)}
+        resp.media = {"project": project, "history": await self._history.entries(project)}
 
 
 class HistorySaveResource:
@@ -58,15 +48,36 @@ class HistorySaveResource:
         assistant = body.get("assistant", "")
         if not isinstance(assistant, str):
             raise bad_request("invalid_assistant", "assistant must be a string")
-        await self._history.append(
-            project, {"user": user, "assistant": assistant, "ts": time.time(), "job_id": None}
-        )
+        item = history.entry(user=user, assistant=assistant)
+        await self._history.append(project, item)
         resp.status = falcon.HTTP_201
-        resp.media = {"project": project, "saved": True}
+        resp.media = {"project": project, "saved": True, "id": item["id"]}
+
+
+def exchange_id(body: dict[str, object]) -> str:
+    """The ``id`` an edit addresses; a clear 400 for the old positional ``index``."""
+    if "index" in body and "id" not in body:
+        raise bad_request(
+            "index_not_supported",
+            "exchanges are addressed by their id, not their position: send {project, id}"
+            " with the id from GET /api/history/{project}",
+        )
+    value = body.get("id")
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise bad_request("invalid_id", "id must be the exchange's id (a string)")
+    return value
+
+
+def raise_for(removal: Removal, project: str, entry_id: str) -> None:
+    """The HTTP error for a removal that did not happen."""
+    if removal is Removal.NOT_FOUND:
+        raise not_found(f"project {project} has no exchange {entry_id}")
+    if removal is Removal.NOT_LATEST:
+        raise conflict(f"exchange {entry_id} is not the latest of project {project}")
 
 
 class HistoryDeleteResource:
-    """POST /api/history/delete {project, index}"""
+    """POST /api/history/delete {project, id}"""
 
     def __init__(self, history: HistoryStore, on_change: HistoryChanged | None = None) -> None:
         self._history = history
@@ -75,13 +86,10 @@ class HistoryDeleteResource:
     async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
         body = await validation.read_json(req, 4096)
         project = validation.project(body.get("project"))
-        index = body.get("index")
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise bad_request("invalid_index", "index must be an integer")
-        if not await self._history.delete(project, index):
-            raise not_found(f"project {project} has no exchange {index}")
+        entry_id = exchange_id(body)
+        raise_for(await self._history.remove(project, entry_id), project, entry_id)
         await _notify(self._on_change, project)
-        resp.media = {"project": project, "deleted": index}
+        resp.media = {"project": project, "deleted": entry_id}
 
 
 class HistoryClearResource:

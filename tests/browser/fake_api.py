@@ -182,8 +182,9 @@ class FakeRelay:
                 "status_url": f"/api/chat/status/{job.job_id}",
             }
         if path == "/api/history/delete":
-            del self.history[body["project"]][body["index"]]
-            return 200, {"project": body["project"], "deleted": body["index"]}
+            entries = self.history[body["project"]]
+            entries[:] = [entry for entry in entries if entry["id"] != body["id"]]
+            return 200, {"project": body["project"], "deleted": body["id"]}
         if path == "/api/history/clear":
             self.history.pop(body["project"], None)
             return 200, {"project": body["project"], "cleared": True}

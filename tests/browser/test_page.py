@@ -313,7 +313,13 @@ async def test_project_picker_validates_and_remembers(page: Page, fake: FakeRela
 
 async def test_history_entries_can_be_deleted_and_cleared(page: Page, fake: FakeRelay) -> None:
     fake.history["default"] = [
-        {"user": f"question {n}", "assistant": f"answer {n}", "ts": n, "job_id": f"j{n}"}
+        {
+            "id": f"j{n}",
+            "user": f"question {n}",
+            "assistant": f"answer {n}",
+            "ts": n,
+            "job_id": f"j{n}",
+        }
         for n in range(3)
     ]
     await page.reload()
@@ -321,7 +327,7 @@ async def test_history_entries_can_be_deleted_and_cleared(page: Page, fake: Fake
     await expect(bubbles).to_have_count(3)
     await page.locator("#messages > li").nth(1).get_by_role("button", name="Delete").click()
     await expect(bubbles).to_have_text(["question 0", "question 2"])
-    assert ("/api/history/delete", {"project": "default", "index": 1}) in fake.posts
+    assert ("/api/history/delete", {"project": "default", "id": "j1"}) in fake.posts
 
     page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
     await page.click("#clear-history")

@@ -88,6 +88,12 @@ def test_bad_paths_and_methods(stack: Stack, method: str, path: str, status: int
         ("/api/chat/status", {"job_id": 7}, 400),
         ("/api/history/clear", {"project": ""}, 400),
         ("/api/history/delete", {"project": "p", "index": "0"}, 400),
+        ("/api/history/delete", {"project": "p", "index": 0}, 400),
+        ("/api/history/delete", {"project": "p", "id": 5}, 400),
+        ("/api/history/delete", {"project": "p", "id": "nothing-here"}, 404),
+        ("/api/projects/rename", {"project": "p", "title": "x" * 121}, 400),
+        ("/api/projects/delete", {"project": "../p"}, 400),
+        ("/api/chat/start", {"message": "hi", "replaces": 7}, 400),
     ],
 )
 def test_bad_bodies(stack: Stack, path: str, body: dict, status: int) -> None:

@@ -224,9 +224,10 @@ async def test_history_is_saved_per_project(stack: Stack, flush_redis: object) -
         assert [h["user"] for h in history] == ["first question", "second question"]
         assert [h["assistant"] for h in history] == ["first question", "second question"]
         assert "histo" in projects
-        deleted = await client.post("/api/history/delete", json={"project": "histo", "index": 0})
+        first = history[0]["id"]
+        deleted = await client.post("/api/history/delete", json={"project": "histo", "id": first})
         assert deleted.status_code == 200
-        missing = await client.post("/api/history/delete", json={"project": "histo", "index": 7})
+        missing = await client.post("/api/history/delete", json={"project": "histo", "id": first})
         assert missing.status_code == 404
         left = (await client.get("/api/history/histo")).json()["history"]
         assert [h["user"] for h in left] == ["second question"]
@@ -275,7 +276,7 @@ async def test_a_job_waiting_for_answers_does_not_hold_a_watcher_slot(
     stack: Stack, watcher: Callable[..., WatcherProcess]
 ) -> None:
     stack.watcher.stop()
-    watcher(watcher_concurrency=1)
+    watcher(echo_concurrency=1)
     async with httpx.AsyncClient(base_url=stack.url) as client:
         asking = await start_chat(client, "wait [[ASK]]\nok?\n[[/ASK]]", project="asks")
         await _wait_for_status(client, asking["job_id"], "waiting_for_answers")

