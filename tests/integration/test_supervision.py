@@ -34,9 +34,7 @@ ECHO_INTERVAL_MS = 100.0
 @pytest.fixture(scope="module")
 def launched(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[LauncherProcess]:
     settings = make_settings(
-        tmp_path_factory.mktemp("supervised"),
-        echo_interval_ms=ECHO_INTERVAL_MS,
-        watcher_concurrency=CHATS,
+        tmp_path_factory.mktemp("supervised"), echo_interval_ms=ECHO_INTERVAL_MS
     )
     with running(LauncherProcess(settings, logs_dir)) as launcher:
         yield launcher
