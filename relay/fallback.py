@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,26 +30,15 @@ from typing import Any
 
 import orjson
 
+from relay import history
+from relay.atomic_files import atomic_write
+from relay.fallback_history import FileHistory
 from relay.file_events import EventsFolderWatch
 from relay.jobs import Event, EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, JobStateError
 
 #: A follower re-reads its log after this long without a change notice.
 QUIET_WAKE_S = 1.0
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old or the new file, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class FileChannel:
@@ -138,6 +126,16 @@ class FileChannel:
                 )
         return events
 
+    def answer_text(self, job_id: str) -> str:
+        """The answer so far: the chunks since the last restart (``reset``) of the job."""
+        parts: list[str] = []
+        for event in self.read_events(job_id):
+            if event.type == EventType.CHUNK:
+                parts.append(event.data().get("text", ""))
+            elif event.type == EventType.STATUS and event.data().get("reset"):
+                parts.clear()
+        return "".join(parts)
+
     def end_torn_line(self, job_id: str) -> None:
         """End a half-written last event line (its writer died) so appends start afresh."""
         try:
@@ -163,6 +161,7 @@ class FileJobQueue:
         self.channel = channel
         #: The one watch of the events folder that every stream of this process shares.
         self.events_watch = EventsFolderWatch(channel.events)
+        self.history = FileHistory(channel.history)
 
     async def submit(self, job: Job) -> None:
         self.channel.write_job(job)
@@ -172,14 +171,7 @@ class FileJobQueue:
         return self.channel.read_job(job_id)
 
     async def text(self, job_id: str) -> str:
-        """The answer so far: the chunks since the last restart (``reset``) of the job."""
-        parts: list[str] = []
-        for event in self.channel.read_events(job_id):
-            if event.type == EventType.CHUNK:
-                parts.append(event.data().get("text", ""))
-            elif event.type == EventType.STATUS and event.data().get("reset"):
-                parts.clear()
-        return "".join(parts)
+        return self.channel.answer_text(job_id)
 
     async def events_after(self, job_id: str, after_seq: int) -> list[Event]:
         return self.channel.read_events(job_id, after_seq)
@@ -222,6 +214,11 @@ class FileJobQueue:
             job.status, job.finished_ts = JobStatus.CANCELLED, time.time()
             self.channel.write_job(job)
             self.channel.append_event(job_id, event, payload)
+            # The stopped turn joins the history like a Redis-mode cancel's (replayed later).
+            stopped = history.entry(
+                user=job.message, assistant="", outcome="cancelled", job_id=job_id
+            )
+            self.history.save(job.project, stopped)
         job.status = JobStatus.CANCELLED
         return job
 

@@ -1,7 +1,8 @@
 """Exchanges answered in file mode, kept in the fallback folder until Redis has them.
 
-A watcher answering a file-mode job writes its exchange to ``history/<job>.json``
-(atomically) instead of the Redis history, which may be unreachable. Whenever Redis
+A watcher ending a file-mode job (or the app taking back a queued one on cancel)
+writes its exchange to ``history/<job>.json`` (atomically) instead of the Redis
+history, which may be unreachable. Whenever Redis
 answers, :meth:`FileHistory.replay` appends the waiting exchanges to their projects'
 histories in the order they were answered, and lists the projects. Replay is
 idempotent (a per-project set of replayed job ids), so two watchers replaying at
@@ -20,7 +21,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys
-from relay.fallback import atomic_write
+from relay.atomic_files import atomic_write
 from relay.history import MAX_EXCHANGES
 
 #: Appends one exchange unless its job id was replayed before.

@@ -20,6 +20,7 @@ from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
 from relay.fallback_history import FileHistory
 from relay.history import HistoryStore, is_complete
+from relay.history import entry as history_entry
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
 from watcher.slots import Slot
@@ -184,7 +185,16 @@ class FileSink:
 
     async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
         all_fields = {**finish_fields(status, time.time()), **(fields or {})}
-        return await self.emit(event_type, payload, fields=all_fields)
+        seq = await self.emit(event_type, payload, fields=all_fields)
+        if status is JobStatus.CANCELLED:
+            # In file mode the end of a cancelled job is decided here, not by the app:
+            # its stopped turn joins the history here too (Redis mode: the app's cancel).
+            text = self._channel.answer_text(self._job.id)
+            stopped = history_entry(
+                user=self._job.message, assistant=text, outcome="cancelled", job_id=self._job.id
+            )
+            await self.save_history(self._job.project, stopped)
+        return seq
 
     def _apply(self, fields: dict[str, str]) -> None:
         decoded = Job.from_hash({**self._job.to_hash(), **fields, "last_seq": str(self._seq)})

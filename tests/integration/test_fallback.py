@@ -81,8 +81,9 @@ async def test_a_killed_watchers_file_job_is_finished_by_another(
     assert len(resets) == 1, "the restart is announced so partial text is dropped"
     assert result.final_text == message
     assert snapshot["status"] == "complete" and snapshot["text"] == message
-    claimed = stack.settings.fallback_dir / "claimed"
-    assert not list(claimed.glob("*.json")), "no claim left behind"
+    claim = stack.settings.fallback_dir / "claimed" / f"{job['job_id']}.json"
+    # Removed right after ``done`` is written, so perhaps a moment after it is read.
+    wait_for(lambda: not claim.exists(), 5, "the finished job's claim removed")
 
 
 async def test_cancel_stops_a_running_file_job(
@@ -101,7 +102,10 @@ async def test_cancel_stops_a_running_file_job(
         await asyncio.sleep(0.5)  # a backend still running would go on appending
         snapshot = (await client.get(job["status_url"])).json()
         again = await client.post("/api/chat/cancel", json={"job_id": job["job_id"]})
+        stack.redis.start()
+        history = await history_when_replayed(client, "file-cancel", 1)
 
+    assert [(e["outcome"], e["assistant"]) for e in history] == [("cancelled", snapshot["text"])]
     assert head.events[-1].type == "chunk"
     assert rest.events[-1].type == "status" and rest.events[-1].data["status"] == "cancelled"
     assert snapshot["status"] == "cancelled"
@@ -120,9 +124,24 @@ async def test_cancel_of_a_queued_file_job_ends_it_before_it_runs(
         result = await follow(client, job["stream_url"], timeout_s=10)
         await asyncio.sleep(0.5)
         snapshot = (await client.get(job["status_url"])).json()
+        stack.redis.start()
+        history = await history_when_replayed(client, "file-cancel-queued", 1)
     assert [e.type for e in result.events] == ["status"]
     assert result.events[0].data["status"] == "cancelled"
     assert snapshot["status"] == "cancelled" and snapshot["text"] == ""
+    assert [(e["user"], e["outcome"]) for e in history] == [("never run", "cancelled")]
+
+
+async def history_when_replayed(client: httpx.AsyncClient, project: str, count: int) -> list[dict]:
+    """The project's history once it has ``count`` entries (or after 10 s)."""
+    history: list[dict] = []
+    for _ in range(200):
+        response = await client.get(f"/api/history/{project}")
+        history = response.json()["history"] if response.status_code == 200 else []
+        if len(history) >= count:
+            break
+        await asyncio.sleep(0.05)
+    return history
 
 
 async def test_file_mode_exchanges_reach_the_history_in_order_when_redis_returns(
@@ -136,16 +155,7 @@ async def test_file_mode_exchanges_reach_the_history_in_order_when_redis_returns
             job = await start_file_chat(client, message, project)
             assert (await follow(client, job["stream_url"], timeout_s=20)).final_text == message
         stack.redis.start()
-
-        async def replayed() -> list[dict]:
-            response = await client.get(f"/api/history/{project}")
-            return response.json()["history"] if response.status_code == 200 else []
-
-        for _ in range(200):
-            if len(await replayed()) >= len(messages):
-                break
-            await asyncio.sleep(0.05)
-        history = await replayed()
+        history = await history_when_replayed(client, project, len(messages))
         projects = (await client.get("/api/projects")).json()["projects"]
 
     assert [(e["user"], e["assistant"]) for e in history] == [(m, m) for m in messages]
