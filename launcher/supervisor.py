@@ -138,7 +138,7 @@ class Supervisor:
         output = asyncio.create_task(self._copy_output(command.name, process.stdout))
         return Child(command.name, process, output, command)
 
-    def supervise(self, child: Child, prepare: Callable[[], None] | None = None) -> None:
+    def supervise(self, child: Child, prepare: Callable[[], object] | None = None) -> None:
         """From now on, start ``child`` again whenever it dies (``prepare`` runs first)."""
         if self._gave_up is None:
             self._gave_up = asyncio.get_running_loop().create_future()
@@ -150,7 +150,7 @@ class Supervisor:
             self._gave_up = asyncio.get_running_loop().create_future()
         return await self._gave_up
 
-    async def _keep_alive(self, child: Child, prepare: Callable[[], None] | None) -> None:
+    async def _keep_alive(self, child: Child, prepare: Callable[[], object] | None) -> None:
         failures = 0
         while True:
             await child.process.wait()

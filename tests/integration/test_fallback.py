@@ -71,7 +71,11 @@ async def test_a_killed_watchers_file_job_is_finished_by_another(
         outage()  # the survivor: it finds the dead watcher's claim once its lease expires
         last = head.events[-1].id
         result = await follow(client, job["stream_url"], timeout_s=30, last_event_id=last)
-        snapshot = (await client.get(job["status_url"])).json()
+        for _ in range(100):  # the job file is replaced just after ``done`` is appended
+            snapshot = (await client.get(job["status_url"])).json()
+            if snapshot["status"] == "complete":
+                break
+            await asyncio.sleep(0.05)
 
     events = head.events + result.events
     assert [e.id for e in events] == list(range(1, len(events) + 1))
