@@ -38,6 +38,9 @@ class ModelRoute:
     backend: str
     base_url: str = ""
     is_prefix: bool = False
+    #: The backend acts on the world (runs tools, keeps a session): a repeated
+    #: prompt is a new request, so its answers are not cached by default.
+    side_effects: bool = False
 
     def matches(self, model: str) -> bool:
         if self.is_prefix:
@@ -50,7 +53,7 @@ def catalog(settings: Settings) -> list[ModelRoute]:
     routes = [
         ModelRoute("local", "local"),
         ModelRoute("echo", "echo"),
-        ModelRoute("claude", "claude"),
+        ModelRoute("claude", "claude", side_effects=True),
     ]
     if settings.openai_base_url:
         routes.append(ModelRoute("openai", "openai", settings.openai_base_url))

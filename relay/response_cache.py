@@ -34,6 +34,7 @@ import redis.asyncio as aioredis
 from relay import keys
 from relay.cache import TieredCache, digest
 from relay.jobs import Job
+from relay.models import resolve
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -171,8 +172,15 @@ class ResponseCache:
         self._settings = settings
 
     def applies(self, model: str, use_cache: bool) -> bool:
-        """False when the request opted out or the model's answers are never cached."""
-        return use_cache and model not in self._settings.cache_bypass
+        """False when the request opted out or the model's answers are never cached.
+
+        Stateless backends are cached unless ``RELAY_CACHE_BYPASS_MODELS`` names them;
+        backends with side effects only when ``RELAY_CACHE_AGENT_MODELS`` does.
+        """
+        if not use_cache or model in self._settings.cache_bypass:
+            return False
+        route = resolve(self._settings, model)
+        return route is None or not route.side_effects or model in self._settings.cache_agents
 
     async def key_for(self, project: str, model: str, personality: str, prompt: str) -> str:
         """The key for ``prompt`` in the project's current conversation (one round trip).

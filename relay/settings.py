@@ -106,7 +106,18 @@ class Settings:
         "", "Extra Claude CLI arguments, split shell-style but never run by a shell"
     )
     claude_kill_grace_s: float = _setting(
-        2.0, "On cancel: seconds between SIGINT and SIGKILL to the CLI's process group"
+        2.0, "On cancel: seconds between SIGINT and SIGKILL to the CLI's process tree"
+    )
+    claude_permission_mode: str = _setting(
+        "default",
+        "The CLI's --permission-mode (default, acceptEdits, auto, dontAsk, plan; "
+        "bypassPermissions is refused when running as root)",
+    )
+    claude_allowed_tools: str = _setting(
+        "", "The CLI's --allowedTools, e.g. 'Bash(git *) Edit' (empty: the mode decides)"
+    )
+    claude_max_retries: int = _setting(
+        4, "How often the CLI retries a failed API request (CLAUDE_CODE_MAX_RETRIES)"
     )
     openai_base_url: str = _setting(
         "", "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1)"
@@ -140,6 +151,10 @@ class Settings:
     cache_ttl_s: int = _setting(3600, "How long a cached answer is reused")
     cache_l1_max_entries: int = _setting(10_000, "Entries kept in the in-process (L1) cache")
     cache_bypass_models: str = _setting("", "Comma-separated models whose answers are never cached")
+    cache_agent_models: str = _setting(
+        "",
+        "Comma-separated models with side effects (claude) whose answers are cached anyway",
+    )
     cache_snapshot_max_age_s: int = _setting(
         60, "max-age of a finished job's status snapshot (L1 and the nginx micro-cache)"
     )
@@ -199,6 +214,11 @@ class Settings:
     def cache_bypass(self) -> frozenset[str]:
         """Models whose answers are never looked up nor stored."""
         return _csv(self.cache_bypass_models)
+
+    @property
+    def cache_agents(self) -> frozenset[str]:
+        """Models with side effects whose answers are cached all the same."""
+        return _csv(self.cache_agent_models)
 
     @property
     def allowed_origins(self) -> frozenset[str]:

@@ -5,7 +5,10 @@
 #      apt-get only when missing (root needed then; otherwise we say what to install).
 #      Their Debian services are not started or enabled: Relay runs its own instances
 #      on its own ports, and a system Redis on 6379 is never touched.
-#   2. .venv (python3.11) with the project, its dev extra and the local-model extra
+#   2. The real Claude Code CLI for the tests: the npm package pinned in
+#      tests/claude_cli/package.json (lockfile beside it), `npm ci` into
+#      tests/claude_cli/node_modules (npm itself from apt when missing).
+#   3. .venv (python3.11) with the project, its dev extra and the local-model extra
 #      (llama-cpp-python builds from source once; pip's wheel cache makes reinstalls fast).
 #
 # Idempotent and quick the second time: a stamp under state/ records a hash of
@@ -52,6 +55,8 @@ for cmd in "${missing_commands[@]}"; do
 done
 # Building llama-cpp-python needs a C++ compiler; venv needs ensurepip.
 has_command g++ || missing_packages+=(build-essential)
+# The integration tests run the real Claude Code CLI, an npm package.
+has_command npm || missing_packages+=(npm)
 has_command "$PYTHON" || die "$PYTHON not found: install Python 3.11 (apt-get install python3.11)"
 "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1 || missing_packages+=(python3.11-venv)
 
@@ -87,7 +92,18 @@ if [ ${#missing_packages[@]} -gt 0 ]; then
     done
 fi
 
-# --- 2. virtualenv and project -------------------------------------------------------
+# --- 2. the Claude Code CLI the tests run -------------------------------------------
+CLI_DIR="$ROOT/tests/claude_cli"
+cli_version=$(sed -n 's/.*"@anthropic-ai\/claude-code": "\(.*\)".*/\1/p' "$CLI_DIR/package.json")
+installed_cli_version() { "$CLI_DIR/node_modules/.bin/claude" --version 2>/dev/null | cut -d' ' -f1; }
+if [ "$(installed_cli_version)" != "$cli_version" ]; then
+    say "installing the Claude Code CLI $cli_version for the tests (npm ci)"
+    (cd "$CLI_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    [ "$(installed_cli_version)" = "$cli_version" ] ||
+        die "the Claude Code CLI $cli_version did not install in $CLI_DIR"
+fi
+
+# --- 3. virtualenv and project -------------------------------------------------------
 mkdir -p "$STATE_DIR"
 wanted=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
 venv_complete() {

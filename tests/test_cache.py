@@ -450,3 +450,22 @@ async def test_redis_down_means_a_miss_and_the_job_goes_to_the_file_fallback(
         status = (await client.get(f"/api/chat/status/{job_id}")).json()
     assert status["mode"] == "file" and status["status"] == "pending"
     assert status["cached"] is False
+
+
+async def test_agents_with_side_effects_are_not_cached_unless_configured(relay: Relay) -> None:
+    """Repeating "list the files" to the Claude CLI must run it again: a new turn."""
+    project = new_project()
+    first = await relay.ask("list the files", project, model="claude")
+    await relay.complete(first)
+    assert not first.cache_key  # not even looked up
+    assert not (await relay.ask("list the files", project, model="claude")).cached
+
+    caching = dataclasses.replace(relay.settings, cache_agent_models="claude")
+    agent = Relay(caching, relay.redis, relay.responses._tiers)
+    other = new_project()
+    job = await agent.ask("list the files", other, model="claude")
+    await agent.complete(job)
+    assert (await agent.ask("list the files", other, model="claude")).cached
+    # Stateless backends stay cached by default (echo here), bypassable as before.
+    await relay.ask_and_complete("stateless words", other)
+    assert (await relay.ask("stateless words", other)).cached

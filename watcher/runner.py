@@ -36,6 +36,7 @@ from watcher.backends.base import (
     BackendRequest,
     Output,
     Questions,
+    Reset,
     TextDelta,
 )
 from watcher.backends.registry import BackendRegistry
@@ -82,6 +83,8 @@ class _Progress:
 
     started: float
     parts: list[str] = field(default_factory=list)
+    #: len(parts) when the current backend round began (a Reset keeps what came before).
+    round_start: int = 0
     #: The agent's questions and the user's answers, one dict per round.
     qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
@@ -218,12 +221,15 @@ class JobRunner:
         telemetry.BACKEND_RUNS.labels(backend.name).inc()
         ask_filter = AskBlockFilter()
         asked: Questions | None = None
+        progress.round_start = len(progress.parts)
         with telemetry.tracer.start_as_current_span("backend") as span:
             span.set_attribute("relay.backend", backend.name)
             async with asyncio.timeout(self._settings.job_timeout_s):
                 stream = backend.stream(request)
                 try:
                     async for output in stream:
+                        if isinstance(output, Reset):
+                            ask_filter = AskBlockFilter()  # a half-read block is void too
                         items = (
                             ask_filter.feed(output.text)
                             if isinstance(output, TextDelta)
@@ -266,7 +272,25 @@ class JobRunner:
             )
         elif isinstance(output, Questions):
             return output
+        elif isinstance(output, Reset):
+            await self._reset(sink, progress)
         return None
+
+    async def _reset(self, sink: JobSink, progress: _Progress) -> None:
+        """The round's answer restarted: clients drop the text, then get earlier rounds'."""
+        del progress.parts[progress.round_start :]
+        processing = JobStatus.PROCESSING.value
+        await sink.emit(
+            EventType.STATUS,
+            {"status": processing, "reset": True},
+            fields={"status": processing},
+            reset_text=True,
+        )
+        if progress.parts:
+            earlier = "".join(progress.parts)
+            progress.parts[:] = [earlier]
+            progress.round_start = 1
+            await sink.emit(EventType.CHUNK, {"text": earlier}, text=earlier)
 
     async def _ask(self, sink: JobSink, asked: Questions) -> list[Any]:
         """Publish the questions and wait for the user's answers."""

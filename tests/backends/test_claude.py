@@ -119,7 +119,7 @@ async def test_ask_block_gives_questions_and_answers_resume_the_session(
     assert "Q: Which colour should it be?\nA: blue" in second["prompt"]
 
 
-async def test_cancel_kills_the_whole_process_group(settings: Settings) -> None:
+async def test_cancel_kills_the_whole_process_tree(settings: Settings) -> None:
     streaming = asyncio.Event()
 
     async def consume() -> None:
@@ -134,7 +134,7 @@ async def test_cancel_kills_the_whole_process_group(settings: Settings) -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    # The child ignores SIGINT: only the SIGKILL to the group can have ended it.
+    # The child ignores SIGINT in a session of its own: only the tree kill reaches it.
     assert not is_running(started["cli"])
     assert wait_until(lambda: not is_running(started["child"]))
     assert live_group_members(started["cli"]) == []
@@ -166,7 +166,8 @@ async def test_timeout_ends_with_an_error_and_stops_the_cli(settings: Settings) 
     backend = ClaudeBackend(dataclasses.replace(settings, job_timeout_s=3.0))
     with pytest.raises(BackendError, match=r"did not finish within 3 s"):
         await collect(backend, request("[hang]"))
-    assert wait_until(lambda: not is_running(pids(settings)["cli"]))
+    started = pids(settings)
+    assert wait_until(lambda: not is_running(started["cli"]) and not is_running(started["child"]))
 
 
 async def test_prompt_is_one_argument_even_when_it_looks_like_an_option(
@@ -174,17 +175,6 @@ async def test_prompt_is_one_argument_even_when_it_looks_like_an_option(
 ) -> None:
     answer = text_of(await collect(ClaudeBackend(settings), request("--help; rm -rf $HOME")))
     assert answer.endswith("You wrote: --help; rm -rf $HOME")
-
-
-async def test_lost_session_is_reported_and_forgotten(settings: Settings) -> None:
-    backend = ClaudeBackend(settings)
-    store = settings.projects_dir / "demo" / SESSION_FILE
-    store.parent.mkdir(parents=True)
-    store.write_text("00000000-0000-0000-0000-000000000000")
-    with pytest.raises(BackendError, match="No conversation found"):
-        await collect(backend, request("hello"))
-    assert text_of(await collect(backend, request("hello again"))).endswith("hello again")
-    assert sessions(settings)[0]["mode"] == "new"
 
 
 async def test_missing_cli_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:

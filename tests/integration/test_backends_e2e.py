@@ -84,7 +84,8 @@ async def test_tool_use_is_an_activity_event_and_the_next_message_resumes_the_se
         )
     types = [event.type for event in first.events]
     activity = types.index("activity")
-    assert first.events[activity].data["text"] == "Running Bash: ls -la"
+    activities = [event.data["text"] for event in first.events if event.type == "activity"]
+    assert activities == ["Running Bash", "Running Bash: ls -la"]
     assert "chunk" in types[:activity] and "chunk" in types[activity:]
     assert second.events[-1].type == "done"
     new, resumed = sessions(claude_watcher, project)
@@ -131,3 +132,23 @@ async def test_cancel_during_an_answer_leaves_no_process_of_the_cli_behind(
     # The CLI's child ignores SIGINT: only the SIGKILL to the whole group ends it.
     assert wait_until(lambda: not is_running(pids["cli"]) and not is_running(pids["child"]))
     assert live_group_members(pids["cli"]) == []
+
+
+async def test_a_restarted_answer_replaces_the_partial_text_for_the_client(
+    stack: Stack, claude_watcher: Path
+) -> None:
+    """The real CLI's output after a mid-stream overload (a recorded transcript)."""
+    project = new_project()
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        job = await start_chat(client, "[replay:overload]", project)
+        result = await read_stream(client, job["stream_url"])
+        snapshot = (await client.get(job["status_url"])).json()
+    resets = [e for e in result.events if e.type == "status" and e.data.get("reset")]
+    assert len(resets) == 1
+    before = result.events[: result.events.index(resets[0])]
+    assert [e for e in before if e.type == "chunk"]  # text was shown, then dropped
+    after = result.events[result.events.index(resets[0]) :]
+    clean = "".join(e.data["text"] for e in after if e.type == "chunk")
+    assert clean.startswith("Answer ") and clean.count("Answer") == 1
+    assert result.events[-1].type == "done" and result.events[-1].data["result"] == clean
+    assert snapshot["result"] == clean, snapshot

@@ -60,7 +60,16 @@ class Questions:
     questions: tuple[str, ...]
 
 
-Output = TextDelta | Activity | Questions
+@dataclass(frozen=True, slots=True)
+class Reset:
+    """The answer restarted: the text streamed so far this round is void.
+
+    The backend streams the valid text again after it (e.g. the CLI asked the API
+    again after a stream broke off mid-answer, and the new answer replaces the old).
+    """
+
+
+Output = TextDelta | Activity | Questions | Reset
 
 
 class BackendError(Exception):
