@@ -26,13 +26,24 @@ LOADTEST_USERS    ?= 100
 LOADTEST_DURATION ?= 60s
 LOADTEST_REPORTS  := loadtest/reports
 
-.PHONY: loadtest bench
+.PHONY: loadtest bench bench-peers
 
+# The SLO gate on both paths: the echo model, then the openai model on the mock upstream.
 loadtest: setup
 	$(PYTHON) -m loadtest.stack --log-name locust-stack -- \
 		$(PYTHON) -m locust -f loadtest/locustfile.py --headless --only-summary \
 		-u $(LOADTEST_USERS) -r 20 -t $(LOADTEST_DURATION) --slo \
 		--csv $(LOADTEST_REPORTS)/locust --html $(LOADTEST_REPORTS)/locust.html
+	$(PYTHON) -m loadtest.stack --upstream --log-name locust-upstream-stack -- \
+		$(PYTHON) -m locust -f loadtest/locustfile.py --headless --only-summary \
+		-u $(LOADTEST_USERS) -r 20 -t $(LOADTEST_DURATION) --slo --model openai \
+		--csv $(LOADTEST_REPORTS)/locust-upstream --html $(LOADTEST_REPORTS)/locust-upstream.html
+
+# Relay (default settings) beside the upstream reached directly and LiteLLM (installed
+# into state/peers/ on first use), 100 and 1,000 streams; the table goes into BENCHMARKS.md.
+bench-peers: setup
+	$(PYTHON) -m loadtest.peers --json $(LOADTEST_REPORTS)/peers.json && \
+		$(PYTHON) -m loadtest.peers_report $(LOADTEST_REPORTS)/peers.json BENCHMARKS.md
 
 bench: setup
 	$(PYTHON) -m loadtest.bench --mode all --profile --json $(LOADTEST_REPORTS)/bench.json; \

@@ -36,18 +36,27 @@ def split_url(url: str) -> tuple[str, int]:
 class HttpConnection:
     """One keep-alive connection, used for one request at a time."""
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self, base_url: str, timeout_s: float = 30.0, source_host: str | None = None
+    ) -> None:
         self.host, self.port = split_url(base_url)
         self.authority = f"{self.host}:{self.port}"
         self.timeout_s = timeout_s
+        #: The loopback address to connect from (127.0.0.0/8 is all loopback): simulated
+        #: users from distinct addresses, as nginx's per-address limits expect.
+        self.source_host = source_host
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self.opened = 0  # connections made (reconnects included)
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self._writer is None or self._reader is None or self._writer.is_closing():
+            local_addr = (self.source_host, 0) if self.source_host else None
             self._reader, self._writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port, limit=READ_SIZE), self.timeout_s
+                asyncio.open_connection(
+                    self.host, self.port, limit=READ_SIZE, local_addr=local_addr
+                ),
+                self.timeout_s,
             )
             self.opened += 1
         return self._reader, self._writer
@@ -110,14 +119,24 @@ class HttpConnection:
         return status, decoded
 
     async def events(
-        self, path: str, idle_timeout_s: float | None = None
+        self,
+        path: str,
+        idle_timeout_s: float | None = None,
+        *,
+        method: str = "GET",
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
     ) -> AsyncIterator[tuple[list[SSEEvent], float, float]]:
-        """GET an event stream; yields (events, wall ms, perf seconds) per read.
+        """Request an event stream; yields (events, wall ms, perf seconds) per read.
 
-        Ends when the server ends the response. Raises :class:`HttpError` on a non-200
-        status, a dropped connection, or no bytes for ``idle_timeout_s``.
+        GET by default; ``method="POST"`` with a JSON ``body`` for streaming APIs such
+        as ``/v1/chat/completions``. Ends when the server ends the response. Raises
+        :class:`HttpError` on a non-200 status, a dropped connection, or no bytes for
+        ``idle_timeout_s``.
         """
-        payload = build_request("GET", path, self.authority, headers=SSE_HEADERS)
+        payload = build_request(
+            method, path, self.authority, body, headers={**SSE_HEADERS, **(headers or {})}
+        )
         idle = idle_timeout_s or self.timeout_s
         try:
             reader = await self._send(payload)

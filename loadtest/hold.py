@@ -5,8 +5,8 @@ URL given:
 
 - *idle* streams wait on jobs that are waiting for answers (the echo model asks when
   its message holds an ``[[ASK]]`` block), as a browser tab waits on an agent's
-  question: they receive the replay, then only heartbeats. A waiting job keeps its
-  watcher slot, so waiting jobs + live jobs must fit in ``RELAY_WATCHER_CONCURRENCY``;
+  question: they receive the replay, then only heartbeats. A waiting job gives its
+  backend slot back, so waiting jobs do not keep the live ones from running;
 - *live* streams follow long echo jobs (several streams per job, as tabs watching the
   same answer would), and chunk delivery is measured on them for ``seconds``.
 

@@ -12,6 +12,9 @@ it reports these entries (request type ``SSE``):
 The cached-question user asks the same question again and again in its own project:
 ``cached answer`` (or ``cached answer (miss)`` when the cache did not answer).
 
+The upstream path: ``--model openai`` against a stack whose upstream is the mock
+(``python -m loadtest.stack --upstream``); ``make loadtest`` gates both paths.
+
 Run (the stack started with the echo model; ``make loadtest`` does all of it)::
 
     locust -f loadtest/locustfile.py --headless -u 100 -r 20 -t 60s --slo \\
@@ -63,6 +66,7 @@ def add_options(parser: Any) -> None:
         ("--chat-weight", int, 4, "weight of the chat user"),
         ("--cached-weight", int, 1, "weight of the cached-question user (0: none)"),
         ("--words", int, 20, "words (= chunks) per answer"),
+        ("--model", str, "", "model the chats name (empty: the stack's default, echo)"),
         ("--think-min-s", float, 0.5, "shortest pause between two chats of a user"),
         ("--think-max-s", float, 1.5, "longest pause between two chats of a user"),
     ]
@@ -104,6 +108,7 @@ class RelayUser(User):
         self.project = f"locust-{RUN_TAG}-{self.number}"
         self.conn = SyncConnection(self.host or "http://127.0.0.1:8080")
         self.words = getattr(self.environment.parsed_options, "words", 20)
+        self.model = getattr(self.environment.parsed_options, "model", "")
 
     def on_stop(self) -> None:
         """Close the keep-alive connection."""
@@ -139,7 +144,7 @@ class ChatUser(RelayUser):
         """One chat: submit, stream to done, report TTFT, each chunk, the full answer."""
         self.sequence = getattr(self, "sequence", 0) + 1
         message = chat_message(self.words, f"u{self.number}n{self.sequence}")
-        trace = run_chat(self.conn, self.project, message, use_cache=False)
+        trace = run_chat(self.conn, self.project, message, use_cache=False, model=self.model)
         self.report_submit(trace)
         if trace.ttft_ms is not None:
             self.fire(TTFT, trace.ttft_ms)
@@ -157,14 +162,14 @@ class CachedQuestionUser(RelayUser):
         """Ask the question once, so that every later ask can be a cache hit."""
         super().on_start()
         self.question = chat_message(self.words, f"cached{self.number}")
-        warm = run_chat(self.conn, self.project, self.question, use_cache=True)
+        warm = run_chat(self.conn, self.project, self.question, use_cache=True, model=self.model)
         self.report_submit(warm)
         self.fire(FULL, warm.full_ms or 0.0, error=warm.error)
 
     @task
     def ask_again(self) -> None:
         """The same question again: ``cached answer``, or ``(miss)`` if not cached."""
-        trace = run_chat(self.conn, self.project, self.question, use_cache=True)
+        trace = run_chat(self.conn, self.project, self.question, use_cache=True, model=self.model)
         self.report_submit(trace)
         name = CACHED if trace.cached or trace.error else CACHED_MISS
         self.fire(name, trace.full_ms or 0.0, error=trace.error)

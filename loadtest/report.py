@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from loadtest import peers_report
 from loadtest.stats import fmt_ms
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
@@ -317,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", type=Path)
     args = parser.parse_args(argv)
     results = orjson.loads(args.results.read_bytes())
-    args.output.write_text(render(results))
+    # `make bench-peers` owns its block of the same file: keep it as it is.
+    kept = peers_report.existing_block(args.output.read_text()) if args.output.exists() else ""
+    args.output.write_text(render(results) + ("\n" + kept if kept else ""))
     print(f"wrote {args.output}")
     return 0
 

@@ -38,8 +38,6 @@ STOP_TIMEOUT_S = 30.0
 LOAD_SETTINGS = {
     "RELAY_DEFAULT_MODEL": "echo",
     "RELAY_ECHO_INTERVAL_MS": "20",
-    # 100 chats plus the hold benchmark's jobs all run at once, each in its own project.
-    "RELAY_WATCHER_CONCURRENCY": "512",
     # Every simulated user comes from 127.0.0.1: nginx's per-address limit would
     # otherwise throttle the whole load as if it were one abusive client.
     "RELAY_CHAT_RATE_LIMIT_PER_S": "100000",
@@ -92,11 +90,21 @@ class RunningStack:
             return "(no log)"
 
 
-def stack_environment(ports: dict[str, int], state_dir: Path) -> dict[str, str]:
-    """The launcher's environment: ours, the load settings, then the ports."""
+def stack_environment(
+    ports: dict[str, int], state_dir: Path, settings: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The launcher's environment: ours, the load settings, then the ports.
+
+    With ``settings``, the stack runs with Relay's defaults plus exactly those: no
+    ``LOAD_SETTINGS`` and no ``RELAY_*`` variable inherited from our environment.
+    """
     env = dict(os.environ)
-    for name, value in LOAD_SETTINGS.items():
-        env.setdefault(name, value)
+    if settings is None:
+        for name, value in LOAD_SETTINGS.items():
+            env.setdefault(name, value)
+    else:
+        env = {k: v for k, v in env.items() if not k.startswith("RELAY_")}
+        env.update(settings)
     env.update(
         {
             "RELAY_PORT": str(ports["nginx"]),
@@ -114,12 +122,17 @@ def stack_environment(ports: dict[str, int], state_dir: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_stack(log_name: str = "stack") -> Iterator[RunningStack]:
-    """Start the launcher on free ports, wait until nginx answers, stop it afterwards."""
+def running_stack(
+    log_name: str = "stack", settings: dict[str, str] | None = None
+) -> Iterator[RunningStack]:
+    """Start the launcher on free ports, wait until nginx answers, stop it afterwards.
+
+    ``settings``: run with Relay's defaults plus these (see :func:`stack_environment`).
+    """
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("nginx", "app", "redis", "watcher", "nginx_status")}
     state_dir = Path(tempfile.mkdtemp(prefix="relay-loadtest-"))
-    env = stack_environment(ports, state_dir)
+    env = stack_environment(ports, state_dir, settings)
     log_path = REPORTS_DIR / f"{log_name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -131,8 +144,9 @@ def running_stack(log_name: str = "stack") -> Iterator[RunningStack]:
             stderr=subprocess.STDOUT,
             process_group=0,
         )
-    settings = {k: env[k] for k in sorted(env) if k.startswith("RELAY_") and k in LOAD_SETTINGS}
-    stack = RunningStack(process, ports, state_dir, log_path, settings)
+    chosen = LOAD_SETTINGS if settings is None else settings
+    recorded = {k: env[k] for k in sorted(env) if k.startswith("RELAY_") and k in chosen}
+    stack = RunningStack(process, ports, state_dir, log_path, recorded)
     try:
         _wait_until_up(stack)
         yield stack
@@ -173,12 +187,22 @@ def main(argv: list[str] | None = None) -> int:
     """Run a command against a freshly started stack; return the command's exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--log-name", default="stack", help="log file name under reports/")
+    parser.add_argument(
+        "--upstream",
+        action="store_true",
+        help="also start the mock OpenAI-compatible upstream and point the stack at it",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- command and its arguments")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give a command after --")
-    with running_stack(args.log_name) as stack:
+    with contextlib.ExitStack() as parts:
+        if args.upstream:
+            port = free_port()
+            parts.enter_context(mock_upstream_process(port))
+            os.environ["RELAY_OPENAI_BASE_URL"] = f"http://127.0.0.1:{port}/v1"
+        stack = parts.enter_context(running_stack(args.log_name))
         print(f"loadtest: stack up at {stack.url} (app {stack.app_url})", flush=True)
         env = {**os.environ, **stack.env()}
         child = subprocess.Popen(command, cwd=ROOT_DIR, env=env)
@@ -187,6 +211,25 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             child.send_signal(signal.SIGINT)
             return child.wait()
+
+
+@contextlib.contextmanager
+def mock_upstream_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``loadtest.mock_upstream`` on ``port``, ready when it accepts connections."""
+    command = [sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT_DIR, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the mock upstream did not start")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 if __name__ == "__main__":

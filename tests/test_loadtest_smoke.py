@@ -139,3 +139,32 @@ def test_bench_holds_streams_and_measures_cached_answers(stack: Stack, tmp_path:
     )["runs"]["cached"]
     assert cached["requests"] == 5 and cached["errors"] == 0
     assert {"p50", "p99"} <= cached["hit_full_ms"].keys()
+
+
+def test_the_peers_block_is_replaced_in_place_and_kept_by_the_bench_report() -> None:
+    from loadtest import peers_report
+
+    run = {
+        "streams": 2,
+        "errors": 0,
+        "chunks": 40,
+        "ttft_ms": {"p50": 10.0, "p95": 12.0, "p99": 13.0},
+        "delivery_ms": {"p50": 1.0, "p95": 2.0, "p99": 3.0},
+        "cpu_us_per_chunk": {"upstream": 5.0, "relay app": 50.0, "relay watcher": 70.0},
+    }
+    slower = {**run, "ttft_ms": {"p50": 20.0, "p95": 27.0, "p99": 30.0}}
+    results = {
+        "started": "today",
+        "machine": {"nproc": 2, "cpu_model": "x", "loadavg_at_start": [1, 1, 1]},
+        "litellm_version": "1.0",
+        "levels": {"2": {"direct": run, "relay": slower}},
+    }
+    block = peers_report.render(results)
+    assert "| 2 | relay | 0 | 40 |" in block and "+15.0 ms / +0.0 ms" in block
+    assert "**120**" in block  # the relay's processes summed per chunk
+    document = "# Benchmarks\n\nold tables\n"
+    once = peers_report.splice(document, block)
+    twice = peers_report.splice(once, block.replace("today", "tomorrow"))
+    assert twice.count(peers_report.BEGIN) == 1 and "tomorrow" in twice and "today" not in twice
+    assert twice.startswith(document.rstrip("\n"))
+    assert peers_report.existing_block(twice).startswith(peers_report.BEGIN)

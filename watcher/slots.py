@@ -51,10 +51,12 @@ class Slot:
     async def released(self) -> AsyncIterator[None]:
         """Give the slot back for the body (a wait for a person); take one again after."""
         self._pool.release()
+        self._pool.lent += 1
         self.held = False
         try:
             yield
         finally:
+            self._pool.lent -= 1
             await self._pool.acquire()
             self.held = True
 
@@ -66,6 +68,8 @@ class SlotPool:
     backend: str
     limit: int
     busy: int = 0
+    #: Jobs of this pool that gave their slot back while they wait for a person.
+    lent: int = 0
     _waiters: deque[_Waiter] = field(default_factory=deque)
     _reporter: asyncio.Task[None] | None = None
     _moved: bool = False
@@ -175,6 +179,10 @@ class BackendSlots:
         """Slots of every configured backend together: how many jobs to claim at most."""
         kinds = {route.backend for route in models.catalog(self._settings)}
         return sum(models.concurrency(self._settings, kind) for kind in kinds)
+
+    def lent(self) -> int:
+        """Jobs that gave their slot back while they wait for a person."""
+        return sum(pool.lent for pool in self._pools.values())
 
     def describe(self) -> dict[str, dict[str, int]]:
         """Per backend in use: its limit, slots busy and jobs waiting (for heartbeats)."""

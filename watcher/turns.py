@@ -45,6 +45,10 @@ class ProjectTurns:
         job = await self._load(job_id)  # fresh state: cancelled while waiting?
         return None if job is None or job.status.finished else job
 
+    def waiting(self) -> int:
+        """Jobs waiting for their turn."""
+        return sum(self._waiters.values())
+
     def notify(self, project: str) -> None:
         """A job of ``project`` ended: its waiters look at the head again."""
         turn = self._turns.get(project)

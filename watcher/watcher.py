@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 CLAIM_BLOCK_MS = 1000
 #: Most jobs claimed in one XREADGROUP.
 MAX_CLAIM_BATCH = 32
+#: How often a claim loop with no room looks again (jobs waiting for a person free room).
+ROOM_POLL_S = 0.1
 #: How long a stopping watcher lets running jobs finish before handing them back.
 DRAIN_TIMEOUT_S = 5.0
 
@@ -154,12 +156,15 @@ class Watcher:
         backoff_s = 0.05
         group_ready = False
         while not self._stopping.is_set():
-            # Hold at most as many jobs as all backends have slots: the rest stay in
-            # the stream for other watchers. Claim every free place in one round trip.
-            while len(self._held) >= self._capacity:
+            # Hold at most as many jobs as all backends have slots (the rest stay in
+            # the stream for other watchers), not counting jobs that wait for their
+            # project's turn or for a person. Claim every free place in one round trip.
+            while (free := self._capacity - self._occupied()) <= 0:
                 self._room.clear()
-                await self._room.wait()
-            free = min(MAX_CLAIM_BATCH, self._capacity - len(self._held))
+                with contextlib.suppress(TimeoutError):  # lent slots do not wake it
+                    async with asyncio.timeout(ROOM_POLL_S):
+                        await self._room.wait()
+            free = min(MAX_CLAIM_BATCH, free)
             try:
                 if not group_ready:
                     await self.ensure_group()
@@ -189,6 +194,10 @@ class Watcher:
                 # without data, or was flushed): recreate the group and go on.
                 log.warning("claim loop: %s; recreating the consumer group", exc)
                 group_ready = False
+
+    def _occupied(self) -> int:
+        """Held jobs that run or wait for a backend slot."""
+        return len(self._held) - self.slots.lent() - self.turns.waiting()
 
     def _take(self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False) -> None:
         """Hold a claimed stream entry and start handling its job."""

@@ -11,16 +11,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import secrets
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
 from relay.settings import Settings
 from tests.backends.support import wait_until
 from tests.support.claude_cli import FakeAnthropic, cli_environment, require_cli
+from tests.support.processes import WatcherProcess
+from tests.support.sse import read_stream
+from tests.support.stack import Stack
 from watcher.backends.base import Activity, BackendError, BackendRequest, Output, Reset, TextDelta
 from watcher.backends.claude import LOST_SESSION_ACTIVITY, SESSION_FILE, ClaudeBackend
 
@@ -39,7 +44,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(
+def cli_settings(
     api: FakeAnthropic, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Settings:
     """Default settings, but the real CLI, a tmp projects folder and a clean environment."""
@@ -86,8 +91,8 @@ def processes_with_home(home: Path) -> list[psutil.Process]:
     return found
 
 
-async def test_tokens_stream_as_separate_deltas(settings: Settings, api: FakeAnthropic) -> None:
-    outputs = await collect(ClaudeBackend(settings), "hello there")
+async def test_tokens_stream_as_separate_deltas(cli_settings: Settings, api: FakeAnthropic) -> None:
+    outputs = await collect(ClaudeBackend(cli_settings), "hello there")
     deltas = [o.text for o in outputs if isinstance(o, TextDelta)]
     # One text_delta of the API, one delta here: "Answer 7 from the fake Anthropic API."
     assert deltas[0] == "Answer " and deltas[2:] == ["from ", "the ", "fake ", "Anthropic ", "API."]
@@ -95,35 +100,35 @@ async def test_tokens_stream_as_separate_deltas(settings: Settings, api: FakeAnt
 
 
 async def test_tool_use_is_activity_and_the_next_message_resumes(
-    settings: Settings, api: FakeAnthropic
+    cli_settings: Settings, api: FakeAnthropic
 ) -> None:
-    backend = ClaudeBackend(settings)
+    backend = ClaudeBackend(cli_settings)
     outputs = await collect(backend, "look [tool:echo hi]")
     assert activities(outputs) == ["Running Bash", "Running Bash: echo hi"]
     assert text_of(outputs) == "Let me run that.\n\nThe command ran. Done."
-    session = (settings.projects_dir / "demo" / SESSION_FILE).read_text()
+    session = (cli_settings.projects_dir / "demo" / SESSION_FILE).read_text()
 
     outputs = await collect(backend, "and now?")
     assert text_of(outputs).startswith("Answer ")
     # Resumed: the API saw the whole conversation (prompt, tool call, result, answer).
     assert api.turns()[-1]["messages"] > 1
-    assert (settings.projects_dir / "demo" / SESSION_FILE).read_text() == session
+    assert (cli_settings.projects_dir / "demo" / SESSION_FILE).read_text() == session
 
 
-async def test_a_lost_session_recovers_in_a_fresh_one(settings: Settings) -> None:
-    store = settings.projects_dir / "demo" / SESSION_FILE
+async def test_a_lost_session_recovers_in_a_fresh_one(cli_settings: Settings) -> None:
+    store = cli_settings.projects_dir / "demo" / SESSION_FILE
     store.parent.mkdir(parents=True)
     store.write_text("00000000-0000-4000-8000-000000000000")
-    outputs = await collect(ClaudeBackend(settings), "hello")
+    outputs = await collect(ClaudeBackend(cli_settings), "hello")
     assert activities(outputs) == [LOST_SESSION_ACTIVITY]
     assert text_of(outputs).startswith("Answer ")
     assert store.read_text() not in {"", "00000000-0000-4000-8000-000000000000"}
 
 
 async def test_an_overload_mid_stream_ends_with_the_clean_second_answer_only(
-    settings: Settings, api: FakeAnthropic
+    cli_settings: Settings, api: FakeAnthropic
 ) -> None:
-    outputs = await collect(ClaudeBackend(settings), "say it [overload]")
+    outputs = await collect(ClaudeBackend(cli_settings), "say it [overload]")
     assert outputs.count(Reset()) == 1
     before = "".join(o.text for o in outputs[: outputs.index(Reset())] if isinstance(o, TextDelta))
     assert before.startswith("Answer ")  # the broken stream's partial text was shown...
@@ -134,22 +139,24 @@ async def test_an_overload_mid_stream_ends_with_the_clean_second_answer_only(
     assert attempts == [True, False]  # the CLI asked again without streaming
 
 
-async def test_a_message_of_256_kib_goes_through(settings: Settings) -> None:
-    prompt = "[size] " + "x" * (settings.max_message_bytes - 7)
-    outputs = await collect(ClaudeBackend(settings), prompt)
-    assert text_of(outputs) == f"Your message had {settings.max_message_bytes} bytes."
+async def test_a_message_of_256_kib_goes_through(cli_settings: Settings) -> None:
+    prompt = "[size] " + "x" * (cli_settings.max_message_bytes - 7)
+    outputs = await collect(ClaudeBackend(cli_settings), prompt)
+    assert text_of(outputs) == f"Your message had {cli_settings.max_message_bytes} bytes."
 
 
 async def test_user_text_is_not_run_as_a_slash_command(
-    settings: Settings, api: FakeAnthropic
+    cli_settings: Settings, api: FakeAnthropic
 ) -> None:
-    outputs = await collect(ClaudeBackend(settings), "/clear")
+    outputs = await collect(ClaudeBackend(cli_settings), "/clear")
     assert text_of(outputs).startswith("Answer ")  # the model answered it
     assert api.turns()[-1]["prompt"] == " /clear"
 
 
-async def test_api_errors_show_retries_and_end_with_the_error_message(settings: Settings) -> None:
-    backend = ClaudeBackend(dataclasses.replace(settings, claude_max_retries=1))
+async def test_api_errors_show_retries_and_end_with_the_error_message(
+    cli_settings: Settings,
+) -> None:
+    backend = ClaudeBackend(dataclasses.replace(cli_settings, claude_max_retries=1))
     outputs: list[Output] = []
     with pytest.raises(BackendError, match="Invalid API key"):
         async for output in backend.stream(request("hello [error-401]")):
@@ -158,32 +165,32 @@ async def test_api_errors_show_retries_and_end_with_the_error_message(settings: 
     assert text_of(outputs) == ""
 
 
-async def test_permissions_as_root(settings: Settings) -> None:
+async def test_permissions_as_root(cli_settings: Settings) -> None:
     """Default mode: a write is denied (and shown); acceptEdits allows it; bypass is refused."""
     if os.geteuid() != 0:
         pytest.fail("these checks are of the CLI's behaviour as root, which CI runs as")
-    made = settings.projects_dir / "demo" / "made.txt"
-    outputs = await collect(ClaudeBackend(settings), "make [tool:touch made.txt]")
+    made = cli_settings.projects_dir / "demo" / "made.txt"
+    outputs = await collect(ClaudeBackend(cli_settings), "make [tool:touch made.txt]")
     assert "Not permitted: Bash: touch made.txt" in activities(outputs)
     assert not made.exists()
 
-    accepting = dataclasses.replace(settings, claude_permission_mode="acceptEdits")
+    accepting = dataclasses.replace(cli_settings, claude_permission_mode="acceptEdits")
     outputs = await collect(ClaudeBackend(accepting), "make [tool:touch made.txt]")
     assert not [a for a in activities(outputs) if "permitted" in a or "failed" in a]
     assert made.exists()
 
-    bypassing = dataclasses.replace(settings, claude_permission_mode="bypassPermissions")
+    bypassing = dataclasses.replace(cli_settings, claude_permission_mode="bypassPermissions")
     with pytest.raises(BackendError, match="cannot be used with root"):
         await collect(ClaudeBackend(bypassing), "hello")
 
 
 async def test_cancel_during_a_running_tool_leaves_no_process(
-    settings: Settings, home: Path
+    cli_settings: Settings, home: Path
 ) -> None:
     running = asyncio.Event()
 
     async def consume() -> None:
-        async for output in ClaudeBackend(settings).stream(request("wait [tool:sleep 297]")):
+        async for output in ClaudeBackend(cli_settings).stream(request("wait [tool:sleep 297]")):
             if output == Activity("Running Bash: sleep 297"):
                 running.set()
 
@@ -202,3 +209,41 @@ async def test_cancel_during_a_running_tool_leaves_no_process(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert wait_until(lambda: processes_with_home(home) == [])
+
+
+async def test_through_the_whole_stack_with_default_settings(
+    stack: Stack,
+    watcher: Callable[..., WatcherProcess],
+    api: FakeAnthropic,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Browser path (nginx, SSE) to the real CLI; a repeated prompt runs again (no cache)."""
+    for name in list(os.environ):
+        if name.startswith(("ANTHROPIC_", "CLAUDE")):
+            monkeypatch.delenv(name)
+    for name, value in cli_environment(tmp_path / "home", api).items():
+        monkeypatch.setenv(name, value)  # the watcher's environment, hence the CLI's
+    stack.watcher.stop()  # `stack` restarts it for the next test
+    watcher(claude_command=str(require_cli()), projects_dir=tmp_path / "projects")
+    project = "real-" + secrets.token_hex(4)
+    prompt = "look around [tool:echo hi]"
+    results = []
+    async with httpx.AsyncClient(base_url=stack.url, timeout=60) as client:
+        for _ in range(2):
+            response = await client.post(
+                "/api/chat/start",
+                json={"message": prompt, "project": project, "model": "claude"},
+            )
+            assert response.status_code == 202, response.text
+            results.append(await read_stream(client, response.json()["stream_url"]))
+    for result in results:
+        activity = [e.data["text"] for e in result.events if e.type == "activity"]
+        assert activity == ["Running Bash", "Running Bash: echo hi"]
+        assert result.chunks[0] == "Let "  # token by token, as the API streamed them
+        done = result.events[-1]
+        assert done.type == "done" and done.data["cached"] is False
+        assert done.data["result"] == "Let me run that.\n\nThe command ran. Done."
+    runs = [r for r in api.turns() if r["prompt"] == prompt and not r["after_tool"]]
+    assert len(runs) == 2  # the second message ran the agent again, in the same session
+    assert runs[1]["messages"] > runs[0]["messages"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ CLI_DIR = ROOT / "tests" / "claude_cli"
 CLAUDE_CLI = CLI_DIR / "node_modules" / ".bin" / "claude"
 FAKE_ANTHROPIC = ROOT / "tests" / "fakes" / "fake_anthropic.py"
 TRANSCRIPTS = ROOT / "tests" / "fakes" / "transcripts"
+_install_lock = threading.Lock()
 
 
 def pinned_version() -> str:
@@ -29,7 +32,20 @@ def pinned_version() -> str:
 
 
 def require_cli() -> Path:
-    """The installed CLI's path; a clear failure (never a skip) when it is missing."""
+    """The installed CLI's path, installed now (``npm ci``) if missing and npm is here.
+
+    scripts/setup.sh installs it for ``make test``; this covers a checkout whose set-up
+    has not run (a second worktree). Without npm it is a clear failure, never a skip.
+    """
+    if not os.access(CLAUDE_CLI, os.X_OK) and shutil.which("npm"):
+        with _install_lock:
+            if not os.access(CLAUDE_CLI, os.X_OK):
+                subprocess.run(
+                    ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                    cwd=CLI_DIR,
+                    check=True,
+                    timeout=600,
+                )
     if not os.access(CLAUDE_CLI, os.X_OK):
         raise RuntimeError(
             f"the Claude Code CLI is not installed at {CLAUDE_CLI}: run scripts/setup.sh "

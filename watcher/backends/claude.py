@@ -21,7 +21,7 @@ import contextlib
 import os
 import shlex
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +121,7 @@ class ClaudeBackend:
         workdir: Path,
         sessions: SessionStore,
         run: _Run,
-    ) -> AsyncIterator[Output]:
+    ) -> AsyncGenerator[Output, None]:
         parser = run.parser
         process = await self._spawn(self.argv(request, resume), workdir, request)
         lines = LineBuffer()
