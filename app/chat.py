@@ -9,12 +9,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from redis.exceptions import RedisError
 
 from app import validation
 from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
-from relay import history, models, telemetry
+from relay import history, keys, models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.history import HistoryStore, Removal
 from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
@@ -109,7 +110,15 @@ class ChatService:
             reused = await self._reuse(self._responses, job)
             if reused is not None:
                 return reused
-        channel = await self._queue.submit(job, backend)
+        with telemetry.tracer.start_as_current_span(
+            f"send {keys.JOBS_STREAM}",
+            kind=SpanKind.PRODUCER,
+            attributes=telemetry.messaging_attributes("send", job.id),
+        ) as span:
+            job.traceparent = telemetry.inject_traceparent()  # the consumer continues here
+            channel = await self._queue.submit(job, backend)
+            if channel.mode != "redis":
+                span.set_attributes(telemetry.messaging_attributes("send", job.id, channel.mode))
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
 

@@ -225,6 +225,7 @@ class Watcher:
         self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
         """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
+        received_ts = time.time()  # the job's consumer span starts here
         acknowledged = False
         backend = ""
         try:
@@ -240,7 +241,9 @@ class Watcher:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
                     await self.redis.zrem(keys.backend_backlog(backend), job_id)
                 sink = RedisSink(self.redis, self.emitter, job, slot)
-                outcome = await self.runner.run(job, sink, restarted=restarted)
+                outcome = await self.runner.run(
+                    job, sink, restarted=restarted, received_ts=received_ts
+                )
             # Interrupted (Redis lost mid-job): unacknowledged, so it is reclaimed.
             acknowledged = outcome != INTERRUPTED
         except asyncio.CancelledError as exc:
