@@ -191,7 +191,7 @@ class ChatService:
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
         if self._recent is not None:
-            self._recent.remember(hit.id, events_written)
+            self._recent.remember(hit.id, events_written, hit.traceparent)
         log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
         return hit
 

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
+from prometheus_client import Histogram
 
 from relay import keys, models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
@@ -95,6 +96,7 @@ class _Progress:
     qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
+    chunk_gaps: Histogram | None = None  # this job's model's child of CHUNK_GAP
 
 
 class JobRunner:
@@ -287,10 +289,11 @@ class JobRunner:
                 )
                 with telemetry.tracer.start_as_current_span("first_token"):
                     pass
-            else:
-                telemetry.observe_with_exemplar(
-                    telemetry.CHUNK_GAP.labels(route), now - progress.last_chunk_at
-                )
+                progress.chunk_gaps = telemetry.CHUNK_GAP.labels(route)
+            elif progress.chunk_gaps is not None:
+                # Per chunk: no exemplar (a trace-id lookup each time); the job's trace
+                # is on its time-to-first-token observation.
+                progress.chunk_gaps.observe(now - progress.last_chunk_at)
             progress.last_chunk_at = now
             progress.parts.append(output.text)
             await sink.emit(EventType.CHUNK, {"text": output.text}, text=output.text)

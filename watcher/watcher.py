@@ -238,8 +238,8 @@ class Watcher:
             async with self.slots.pool(backend).slot(self._position_reporter(job)) as slot:
                 self._running.add(job_id)
                 telemetry.JOBS_RUNNING.set(len(self._running))
-                with contextlib.suppress(*REDIS_DOWN_ERRORS):
-                    await self.redis.zrem(keys.backend_backlog(backend), job_id)
+                # Out of the backlog, without holding up the job's start for the reply.
+                self._spawn(self._leave_backlog(backend, job_id))
                 sink = RedisSink(self.redis, self.emitter, job, slot)
                 outcome = await self.runner.run(
                     job, sink, restarted=restarted, received_ts=received_ts
@@ -260,6 +260,10 @@ class Watcher:
                     await self._acknowledge(entry_id, job_id, project, backend)
             self._held.pop(entry_id, None)
             self._room.set()
+
+    async def _leave_backlog(self, backend: str, job_id: str) -> None:
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the acknowledgement removes it too
+            await self.redis.zrem(keys.backend_backlog(backend), job_id)
 
     def _backend_of(self, job: Job) -> str:
         route = models.resolve(self.settings, job.model or self.settings.default_model)

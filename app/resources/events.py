@@ -149,9 +149,11 @@ class EventStreamResource:
     async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         validation.job_id(job_id)
         last_seq = validation.last_event_id(req)
-        kept = self._recent.events(job_id) if self._recent is not None else None
+        recent = self._recent
+        kept = recent.events(job_id) if recent is not None else None
         file_job: Job | None = None
-        if kept is not None:
+        if recent is not None and kept is not None:
+            telemetry.link_current_span(recent.traceparent(job_id))
             events: AsyncIterator[bytes] = replay(kept, last_seq)
         else:
             events, file_job = await self._live_or_logged(job_id, last_seq)

@@ -27,7 +27,7 @@ from relay.connections import make_redis
 from relay.settings import Settings
 from tests.support.processes import RedisServer, running
 from tests.support.stack import make_settings, with_redis
-from watcher.__main__ import build_watcher
+from watcher.__main__ import build_watcher, install_cache_hooks
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
 
@@ -166,3 +166,36 @@ async def test_a_failed_job_marks_its_consumer_span_as_an_error(
     assert consumer.attributes["relay.outcome"] == "error"
     assert consumer.status.status_code == trace.StatusCode.ERROR
     assert "longer than" in (consumer.status.description or "")
+
+
+async def test_the_stream_of_a_cached_answer_links_to_the_request_that_got_it(
+    tmp_path: Path, private_redis: RedisServer, exporter: InMemorySpanExporter
+) -> None:
+    # The second identical question is a cache hit, replayed from the app's memory.
+    settings = with_redis(make_settings(tmp_path / "state"), private_redis)
+    exporter.clear()
+    chat = {"message": "ask me twice", "model": "echo"}
+    async with testing.ASGIConductor(create_app(settings)) as conductor:
+        redis = make_redis(settings.effective_redis_url, 32, blocking=False)
+        runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
+        answers = install_cache_hooks(runner, redis, settings)
+        watcher = build_watcher(settings, redis, runner, "tracing-test")
+        watching = asyncio.create_task(watcher.run())
+        try:
+            first = await conductor.simulate_post("/api/chat/start", json=chat)
+            await conductor.simulate_get(f"/api/sse/status/{first.json['job_id']}")
+            exporter.clear()
+            hit = await conductor.simulate_post("/api/chat/start", json=chat)
+            stream = await conductor.simulate_get(f"/api/sse/status/{hit.json['job_id']}")
+            assert b'"cached":true' in stream.content
+        finally:
+            watcher.stop()
+            await asyncio.wait_for(watching, timeout=20)
+            await answers.close()
+            await redis.aclose()
+    spans = list(exporter.get_finished_spans())
+    request = only(spans, "HTTP POST /api/chat/start")
+    sse = only(spans, "HTTP GET /api/sse/status/{job_id}")
+    assert not [s for s in spans if s.name == PRODUCER_NAME]  # nothing was enqueued
+    linked = [(link.context.trace_id, link.context.span_id) for link in sse.links]
+    assert linked == [(request.context.trace_id, request.context.span_id)]
