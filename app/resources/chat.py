@@ -148,14 +148,18 @@ class ChatCancelResource:
 
 
 class ActiveJobResource:
-    """GET /api/active/{project}: the project's unfinished job, to reattach after reload."""
+    """GET /api/active/{project}: the project's unfinished job, to reattach after reload.
+
+    No running job is the normal case on every page load: 204, not an error.
+    """
 
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
         job = await self._queue.active(validation.project(project))
-        if job is None:
-            raise not_found(f"project {project} has no running job")
-        resp.media = job_links(job)
         resp.set_header("Cache-Control", "no-store")
+        if job is None:
+            resp.status = falcon.HTTP_204
+            return
+        resp.media = job_links(job)

@@ -28,6 +28,7 @@ def make_settings(state_dir: Path, **overrides: Any) -> Settings:
         "state_dir": state_dir,
         "projects_dir": state_dir / "projects",
         "default_model": "echo",
+        "show_test_models": True,  # the page's picker offers echo, as the tests use it
         "echo_interval_ms": 5.0,
         "claim_idle_ms": 1500,
         "watcher_dead_after_s": 3.0,
