@@ -13,7 +13,7 @@ from typing import Any
 
 from relay import queue_health, telemetry
 from relay.channel import JobChannel
-from relay.connections import REDIS_DOWN_ERRORS, pool_exhausted
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE, pool_exhausted
 from relay.fallback import FileJobQueue
 from relay.jobs import Event, EventType, Job
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
@@ -37,6 +37,8 @@ class JobQueue:
     def _set_mode(self, mode: str) -> None:
         if mode != self.mode:
             log.warning("job channel is now %s", mode)
+        if mode == "redis":
+            REDIS_OUTAGE.back()
         self.mode = mode
         telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
 
@@ -89,6 +91,10 @@ class JobQueue:
         """Jobs waiting per backend and the oldest one's age (Redis; raises when it is down)."""
         return await queue_health.measure(self.redis.redis, settings)
 
+    def file_stream_count(self) -> int:
+        """Streams of this process following file-mode jobs (the one folder watch's)."""
+        return self.files.events_watch.subscriber_count
+
     async def fallback_queued(self) -> int:
         """Jobs waiting in the fallback folder."""
         return await self.files.queued()
@@ -102,7 +108,7 @@ class JobQueue:
         except REDIS_DOWN_ERRORS as exc:
             if pool_exhausted(exc):
                 raise RedisUnavailableError(job_id) from exc  # busy, not down
-            log.warning("looking up %s: Redis unreachable (%s)", job_id, exc)
+            REDIS_OUTAGE.lost(exc)  # once per outage, not once per lookup
             self._set_mode("file")
             try:
                 return self.files, await self.files.get(job_id)

@@ -44,7 +44,8 @@ class HealthResource:
             "hub": "up" if hub_up else "down",
             "process": {
                 "pid": os.getpid(),
-                "sse_streams": self._hub.subscription_count,
+                # Redis-mode streams (hub subscriptions) + file-mode ones (folder watch).
+                "sse_streams": self._hub.subscription_count + self._queue.file_stream_count(),
                 "hub_connected": self._hub.connected.is_set(),
                 "hub_malformed_skipped": self._hub.malformed,
             },
