@@ -15,7 +15,7 @@ REDIS_DUR = re.compile(r"redis;dur=([0-9.]+)")
 
 async def test_a_request_that_reads_redis_reports_its_redis_time(settings: Settings) -> None:
     transport = httpx.ASGITransport(app=create_app(settings))  # type: ignore[arg-type]  # falcon types __call__ narrower than httpx
-    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         missing = await client.get("/api/chat/status/" + "n" * 32)  # one HGETALL, then 404
         models = await client.get("/api/models")  # no Redis at all
     assert missing.status_code == 404

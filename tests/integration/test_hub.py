@@ -71,7 +71,7 @@ async def test_health_reports_the_hub_down_when_its_task_is_not_running(
 ) -> None:
     # No lifespan start-up here: the hub's task never ran, as if it had died.
     transport = httpx.ASGITransport(app=create_app(settings))  # type: ignore[arg-type]  # falcon types __call__ narrower than httpx
-    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         health = (await client.get("/api/health")).json()
     assert health["hub"] == "down"
     assert health["status"] == "degraded"
