@@ -105,7 +105,8 @@ async def test_reload_shows_answered_stopped_and_failed_turns(
 
     await ask(page, numbered_words(300))
     await page.wait_for_function(
-        f"document.querySelector('{LAST} .answer-body').innerText.length > 20"
+        # A function, not an expression string: the page's CSP forbids eval.
+        f"() => document.querySelector('{LAST} .answer-body').innerText.length > 20"
     )
     await page.click("#stop")
     await expect(page.locator(f"{LAST} .answer")).to_have_attribute("data-state", "cancelled")
