@@ -268,7 +268,7 @@ class FileJobQueue:
             seq = len(self.channel.read_events(job_id)) + 1
             payload = {"status": JobStatus.CANCELLED.value}
             event = Event.create(job_id, seq, EventType.STATUS, time.time() * 1000, payload)
-            job.status, job.finished_ts = JobStatus.CANCELLED, time.time()
+            job.status, job.finished_ts, job.last_seq = JobStatus.CANCELLED, time.time(), seq
             self.channel.write_job(job)
             self.channel.append_event(job_id, event, payload)
             # The stopped turn joins the history like a Redis-mode cancel's (replayed later).
