@@ -15,6 +15,7 @@ from falcon import media
 from app import errors
 from app.access import access_middleware
 from app.chat import ChatService
+from app.first_token import FirstTokenRecorder
 from app.hub import EventHub
 from app.middleware import telemetry_middleware
 from app.queue import JobQueue, RedisUnavailableError
@@ -171,7 +172,14 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     app.add_route("/api/active/{project}", ActiveJobResource(queue))
     app.add_route(
         "/api/sse/status/{job_id}",
-        EventStreamResource(queue, hub, settings.sse_heartbeat_s, settings.sse_retry_ms, recent),
+        EventStreamResource(
+            queue,
+            hub,
+            settings.sse_heartbeat_s,
+            settings.sse_retry_ms,
+            recent,
+            FirstTokenRecorder(redis, settings),
+        ),
     )
     app.add_route("/api/projects", ProjectsResource(conversations))
     app.add_route("/api/projects/rename", ProjectRenameResource(conversations))

@@ -9,12 +9,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from redis.exceptions import RedisError
 
 from app import validation
 from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
-from relay import history, models, telemetry
+from relay import history, keys, models, telemetry
+from relay.cache import count
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.history import HistoryStore, Removal
 from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
@@ -119,7 +121,15 @@ class ChatService:
             reused = await self._reuse(self._responses, job, semantic)
             if reused is not None:
                 return reused
-        channel = await self._queue.submit(job, backend)
+        with telemetry.tracer.start_as_current_span(
+            f"send {keys.JOBS_STREAM}",
+            kind=SpanKind.PRODUCER,
+            attributes=telemetry.messaging_attributes("send", job.id),
+        ) as span:
+            job.traceparent = telemetry.inject_traceparent()  # the consumer continues here
+            channel = await self._queue.submit(job, backend)
+            if channel.mode != "redis":
+                span.set_attributes(telemetry.messaging_attributes("send", job.id, channel.mode))
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
 
@@ -162,6 +172,7 @@ class ChatService:
             job.model, job.personality, job.project, generation, fingerprint, job.message
         )
         answer = await responses.lookup(job.cache_key)
+        count("exact", "miss" if answer is None else "hit")  # l1/l2 count where it was found
         match: Match | None = None
         if answer is None and semantic and self._semantic is not None:
             scope = semantic_scope(job.model, job.personality, job.project, generation, fingerprint)
@@ -220,7 +231,7 @@ class ChatService:
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
         if self._recent is not None:
-            self._recent.remember(hit.id, events_written)
+            self._recent.remember(hit.id, events_written, hit.traceparent)
         log.debug("%s cache hit job_id=%s from job_id=%s", tier, job.id, answer.job_id)
         return hit
 

@@ -31,6 +31,8 @@ from relay import telemetry
 from relay.settings import Settings
 
 UNMATCHED_ROUTE = "unmatched"
+#: The ``method`` label's values: any other method the client sends counts as ``other``.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 #: Paths that get metrics but no span: scrapes and health checks would drown real traces.
 UNTRACED_PATHS = frozenset({"/metrics", "/health", "/api/health"})
 
@@ -149,13 +151,14 @@ class RequestMetricsMiddleware:
             "Server-Timing",
             f"total;dur={elapsed * 1000:.3f}, redis;dur={state.timer.seconds * 1000:.3f}",
         )
+        method = req.method if req.method in KNOWN_METHODS else "other"
         telemetry.observe_with_exemplar(
-            telemetry.HTTP_REQUEST_DURATION.labels(route, req.method, str(status)), elapsed
+            telemetry.HTTP_REQUEST_DURATION.labels(route, method, str(status)), elapsed
         )
         if state.timer_token is not None:
             redis_timer.reset(state.timer_token)
         if state.span is not None:
-            _finish_span(state.span, req.method, route, status, state.timer)
+            _finish_span(state.span, method, route, status, state.timer)
         if state.context_token is not None:
             otel_context.detach(state.context_token)
 

@@ -166,6 +166,8 @@ class StreamTrace:
     ttft_ms: float | None = None
     deliveries_ms: list[float] = field(default_factory=list)
     error: str | None = None
+    #: Places in line the stream was told (``status: queued`` events), in order.
+    positions: list[int] = field(default_factory=list)
 
 
 def _source(index: int) -> str:
@@ -196,13 +198,20 @@ async def _completion_stream(conn: HttpConnection, path: str, model: str) -> Str
     return trace
 
 
-async def _relay_stream(conn: HttpConnection, project: str) -> StreamTrace:
-    """A chat through Relay, read to its terminal event."""
+ECHO_MESSAGE = " ".join(f"w{i}" for i in range(20))  # echo: 20 chunks, 20 ms apart
+
+
+async def _relay_stream(conn: HttpConnection, project: str, model: str) -> StreamTrace:
+    """A chat through Relay, read to its terminal event.
+
+    ``openai``: delivery against the upstream's emit time in the chunk's text;
+    ``echo``: against the watcher's emit time (the event's ``ts``).
+    """
     trace = StreamTrace()
     started = time.perf_counter()
     status, reply = await conn.post_json(
         "/api/chat/start",
-        {"message": "hi", "model": "openai", "project": project, "cache": False},
+        {"message": ECHO_MESSAGE, "model": model, "project": project, "cache": False},
     )
     if status != 202:
         trace.error = f"submit status {status}: {str(reply)[:120]}"
@@ -213,9 +222,14 @@ async def _relay_stream(conn: HttpConnection, project: str) -> StreamTrace:
             for event in events:
                 if event.type == "error":
                     trace.error = f"error event: {event.data[:120]!r}"
+                if event.type == "status":
+                    data = orjson.loads(event.data)
+                    if data.get("status") == "queued":
+                        trace.positions.append(int(data["position"]))
                 if event.type != "chunk":
                     continue
-                emitted = emit_time_of(orjson.loads(event.data).get("text", ""))
+                data = orjson.loads(event.data)
+                emitted = emit_time_of(data.get("text", "")) if model == "openai" else data["ts"]
                 if emitted is None:
                     continue
                 if trace.ttft_ms is None:
@@ -227,8 +241,9 @@ async def _relay_stream(conn: HttpConnection, project: str) -> StreamTrace:
 async def _one(path: str, url: str, index: int, tag: str) -> StreamTrace:
     conn = HttpConnection(url, timeout_s=WAVE_TIMEOUT_S, source_host=_source(index))
     try:
-        if path == "relay":
-            return await _relay_stream(conn, f"peers-{tag}-{index}")
+        if path in ("relay", "relay echo"):
+            model = "openai" if path == "relay" else "echo"
+            return await _relay_stream(conn, f"peers-{tag}-{index}", model)
         return await _completion_stream(conn, "/v1/chat/completions", "mock")
     except (HttpError, OSError, TimeoutError) as exc:
         return StreamTrace(error=f"{type(exc).__name__}: {exc}"[:200])
@@ -268,8 +283,12 @@ class PathResult:
             name: round(seconds / chunks * 1e6, 1) if chunks else None
             for name, seconds in self.cpu_s.items()
         }
+        queued = [t for t in self.traces if t.positions]
         return {
             "streams": len(self.traces),
+            "queued_streams": len(queued),
+            "told_their_place": sum(1 for t in queued if t.positions[-1] == 1),
+            "max_position": max((max(t.positions) for t in queued), default=0),
             "errors": len(errors),
             "error_samples": sorted(set(errors))[:3],
             "chunks": chunks,
@@ -282,10 +301,14 @@ class PathResult:
 
 
 async def run_level(
-    streams: int, waves: int, urls: dict[str, str], pids: dict[str, list[int]]
+    streams: int,
+    waves: int,
+    urls: dict[str, str],
+    pids: dict[str, list[int]],
+    paths: tuple[str, ...] = PATHS,
 ) -> dict[str, Any]:
     """``waves`` rounds of ``streams`` concurrent streams on each path, interleaved."""
-    results = {path: PathResult() for path in PATHS if path in urls}
+    results = {path: PathResult() for path in paths if path in urls}
     for wave in range(waves):
         for path, result in results.items():
             print(f"bench-peers: {streams} streams, wave {wave + 1}/{waves}: {path}", flush=True)
@@ -313,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--waves", type=int, nargs="+", default=[5, 2], help="per level")
     parser.add_argument("--no-litellm", action="store_true", help="leave LiteLLM out")
+    parser.add_argument(
+        "--echo-chats", type=int, default=200, help="then this many echo chats at once (0: none)"
+    )
+    parser.add_argument("--echo-waves", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPORTS_DIR / "peers.json")
     args = parser.parse_args(argv)
     nofile = raise_open_files_limit()
@@ -339,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         relay = stack.enter_context(
             running_stack("peers-relay", settings={"RELAY_OPENAI_BASE_URL": upstream})
         )
-        urls["relay"] = relay.url
+        urls["relay"] = urls["relay echo"] = relay.url
         pids.update(relay_pids(relay.process.pid, relay.ports))
         results["relay_settings"] = relay.settings
         # Fresh processes are slower for their first streams (connections, code paths
@@ -348,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
         waves_of = args.waves + args.waves[-1:] * len(args.levels)
         for level, waves in zip(args.levels, waves_of[: len(args.levels)], strict=True):
             results["levels"][str(level)] = asyncio.run(run_level(level, waves, urls, pids))
+        if args.echo_chats:  # the relay alone, the same default settings, the echo model
+            echo = run_level(args.echo_chats, args.echo_waves, urls, pids, ("relay echo",))
+            results["echo"] = {str(args.echo_chats): asyncio.run(echo)}
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")

@@ -20,6 +20,8 @@ from loadtest.stats import fmt_ms
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
 LOCUST_STATS = Path(__file__).with_name("reports") / "locust_stats.csv"
+#: The same gate on the upstream path (``--model openai``, mock upstream).
+LOCUST_UPSTREAM_STATS = Path(__file__).with_name("reports") / "locust-upstream_stats.csv"
 COMMANDS = """\
 ```sh
 make bench                       # starts its own stack, runs every scenario, rewrites this file
@@ -169,14 +171,14 @@ def proxy_section(runs: dict[str, Any]) -> list[str]:
     return lines
 
 
-def locust_section(stats_csv: Path) -> list[str]:
+def locust_section(stats_csv: Path, path: str = "the echo model") -> list[str]:
     """The last ``make loadtest`` run's entries (Locust rounds to whole milliseconds)."""
     if not stats_csv.exists():
-        return ["`make loadtest` has not been run here (no loadtest/reports/locust_stats.csv)."]
+        return [f"`make loadtest` has not been run here (no {stats_csv.name})."]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(stats_csv.stat().st_mtime))
     lines = [
-        f"Last run {when}, with `make loadtest`'s defaults unless overridden: 100 users "
-        "(4 chat : 1 cached-question), 0.5-1.5 s between chats, 60 s, `--slo`.",
+        f"Path: {path}. Last run {when}, with `make loadtest`'s defaults unless overridden: "
+        "100 users (4 chat : 1 cached-question), 0.5-1.5 s between chats, 60 s, `--slo`.",
         "",
         "| entry | requests | failures | p50 | p95 | p99 |",
         "|---|---|---|---|---|---|",
@@ -290,6 +292,8 @@ def render(results: dict[str, Any]) -> str:
         "## Locust SLO gate (`make loadtest`)",
         "",
         *locust_section(LOCUST_STATS),
+        "",
+        *locust_section(LOCUST_UPSTREAM_STATS, "the `openai` model on the mock upstream"),
         "",
         "## nginx's cost (same load, through nginx and direct to Granian)",
         "",

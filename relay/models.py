@@ -69,6 +69,16 @@ def resolve(settings: Settings, model: str) -> ModelRoute | None:
     return next((route for route in catalog(settings) if route.matches(model)), None)
 
 
+def route_name(settings: Settings, model: str) -> str:
+    """The name of the route serving ``model``: a metric label bounded by configuration.
+
+    A prefix route accepts any model name after its prefix, which the client picks;
+    labels carry the configured route name instead, or ``unknown``.
+    """
+    route = resolve(settings, model)
+    return route.name if route is not None else "unknown"
+
+
 def concurrency(settings: Settings, backend: str) -> int:
     """How many jobs of ``backend`` one watcher runs at once.
 

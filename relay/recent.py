@@ -17,13 +17,13 @@ class RecentJobs:
     """A bounded, time-limited map of finished job id -> its events."""
 
     def __init__(self, max_jobs: int = 10_000, ttl_s: float = 60.0) -> None:
-        self._jobs: OrderedDict[str, tuple[float, list[Event]]] = OrderedDict()
+        self._jobs: OrderedDict[str, tuple[float, list[Event], str]] = OrderedDict()
         self._max_jobs = max_jobs
         self._ttl_s = ttl_s
 
-    def remember(self, job_id: str, events: list[Event]) -> None:
-        """Keep the complete, finished event list of ``job_id``."""
-        self._jobs[job_id] = (time.monotonic() + self._ttl_s, events)
+    def remember(self, job_id: str, events: list[Event], traceparent: str = "") -> None:
+        """Keep the complete, finished event list of ``job_id`` (and its trace context)."""
+        self._jobs[job_id] = (time.monotonic() + self._ttl_s, events, traceparent)
         self._jobs.move_to_end(job_id)
         while len(self._jobs) > self._max_jobs:
             self._jobs.popitem(last=False)
@@ -33,8 +33,13 @@ class RecentJobs:
         entry = self._jobs.get(job_id)
         if entry is None:
             return None
-        expires, events = entry
+        expires, events, _ = entry
         if time.monotonic() > expires:
             del self._jobs[job_id]
             return None
         return events
+
+    def traceparent(self, job_id: str) -> str:
+        """The kept job's W3C traceparent ("" when none or not kept)."""
+        entry = self._jobs.get(job_id)
+        return entry[2] if entry is not None else ""

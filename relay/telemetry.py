@@ -1,7 +1,9 @@
 """Metrics and tracing, shared by the app and the watcher.
 
-Every metric Relay exposes is defined here, once. Names carry units; labels are
-low-cardinality (route templates, outcomes, tiers), never job ids.
+Every metric Relay exposes is defined here, once, in the registry of the process
+that owns it (APP_REGISTRY or WATCHER_REGISTRY): each process exports only its own.
+Names carry units; labels are bounded by configuration (route templates, route
+names, outcomes, tiers), never job ids or client-chosen strings.
 
 Multiprocess: when ``PROMETHEUS_MULTIPROC_DIR`` is set *before this module is first
 imported* (the launcher sets it for Granian and empties the folder at start), every
@@ -18,12 +20,13 @@ trace context travels inside the job as a W3C ``traceparent`` string
 
 from __future__ import annotations
 
+import functools
 import glob
 import logging
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from wsgiref.simple_server import WSGIServer
 
 from opentelemetry import context as otel_context
@@ -33,57 +36,103 @@ from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import AttributeValue
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    multiprocess,
+)
 from prometheus_client.exposition import choose_encoder, start_http_server
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
+from relay import keys
 from relay.buffered_histogram import BufferedHistogram
 
 log = logging.getLogger(__name__)
 
-# Buckets from 0.5 ms to 10 s: the targets live at 5-20 ms, the seed's at 100-500 ms.
+# Buckets from 0.5 ms to 120 s: the targets live at 5-20 ms, the seed's at 100-500 ms,
+# and a stalled queue (a paused or saturated watcher) must still land in a bucket.
 # fmt: off
 LATENCY_BUCKETS_S = (
     0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075,
-    0.1, 0.15, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0,
+    0.1, 0.15, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
 )
 DURATION_BUCKETS_S = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 # fmt: on
 
+#: The metrics each process owns and exports: the app's ``/metrics`` serves
+#: APP_REGISTRY (or, with several workers, only these names from the shared files),
+#: the watcher's endpoint WATCHER_REGISTRY. A process never exports another's
+#: metric, so ``max(relay_watchers_alive)`` can never be a watcher's idle 0.
+APP_REGISTRY = CollectorRegistry()
+WATCHER_REGISTRY = CollectorRegistry()
+for _registry in (APP_REGISTRY, WATCHER_REGISTRY):
+    ProcessCollector(registry=_registry)
+    PlatformCollector(registry=_registry)
+    GCCollector(registry=_registry)
+
 # --- watcher side ------------------------------------------------------------------
-TIME_TO_FIRST_TOKEN = Histogram(
-    "relay_time_to_first_token_seconds",
-    "Job submitted -> first chunk emitted by the watcher",
+FIRST_CHUNK_EMITTED = Histogram(
+    "relay_first_chunk_emitted_seconds",
+    "Job submitted -> first chunk emitted by the watcher (the backend side of first token)",
     ["model"],
     buckets=LATENCY_BUCKETS_S,
+    registry=WATCHER_REGISTRY,
 )
 QUEUE_WAIT = Histogram(
     "relay_queue_wait_seconds",
     "Job submitted -> claimed and started by a watcher",
     buckets=LATENCY_BUCKETS_S,
+    registry=WATCHER_REGISTRY,
 )
 CHUNK_GAP = Histogram(
     "relay_chunk_gap_seconds",
     "Time between consecutive chunks of one job, as emitted",
     ["model"],
     buckets=LATENCY_BUCKETS_S,
+    registry=WATCHER_REGISTRY,
 )
 JOB_DURATION = Histogram(
     "relay_job_duration_seconds",
     "Job started -> finished, by outcome",
     ["model", "outcome"],
     buckets=DURATION_BUCKETS_S,
+    registry=WATCHER_REGISTRY,
 )
-JOBS_FINISHED = Counter("relay_jobs_total", "Jobs finished, by outcome", ["model", "outcome"])
-BACKEND_RUNS = Counter("relay_backend_runs_total", "Backend rounds started", ["backend"])
+JOBS_FINISHED = Counter(
+    "relay_jobs_total",
+    "Jobs finished, by outcome",
+    ["model", "outcome"],
+    registry=WATCHER_REGISTRY,
+)
+BACKEND_RUNS = Counter(
+    "relay_backend_runs_total", "Backend rounds started", ["backend"], registry=WATCHER_REGISTRY
+)
 JOBS_RUNNING = Gauge(
-    "relay_jobs_running", "Jobs this watcher is running now", multiprocess_mode="livesum"
+    "relay_jobs_running",
+    "Jobs this watcher is running now",
+    multiprocess_mode="livesum",
+    registry=WATCHER_REGISTRY,
 )
 
 # --- app side ----------------------------------------------------------------------
+TIME_TO_FIRST_TOKEN = Histogram(
+    "relay_time_to_first_token_seconds",
+    "Job submitted -> its first chunk written to a client (the first token as users see it)",
+    ["model"],
+    buckets=LATENCY_BUCKETS_S,
+    registry=APP_REGISTRY,
+)
 CHUNK_DELIVERY = Histogram(
     "relay_chunk_delivery_seconds",
-    "Watcher emitted a chunk -> written to the SSE client",
+    "Watcher emitted a chunk -> written to an SSE client that was listening (no replays)",
     buckets=LATENCY_BUCKETS_S,
+    registry=APP_REGISTRY,
 )
 #: The SSE path observes through this buffer (see relay/buffered_histogram.py).
 CHUNK_DELIVERY_BUFFER = BufferedHistogram(CHUNK_DELIVERY)
@@ -92,41 +141,72 @@ HTTP_REQUEST_DURATION = Histogram(
     "HTTP request handling time (SSE: time to headers)",
     ["route", "method", "status"],
     buckets=LATENCY_BUCKETS_S,
+    registry=APP_REGISTRY,
 )
 # Live modes drop the samples of a worker that exited; "mostrecent" makes a value read
 # from Redis by any worker (queue depth, watchers) the one shown, whichever wrote last.
-SSE_CONNECTIONS = Gauge("relay_sse_connections", "SSE streams open", multiprocess_mode="livesum")
-JOBS_SUBMITTED = Counter("relay_jobs_submitted_total", "Jobs accepted, by path", ["path"])
-CACHE_REQUESTS = Counter(
-    "relay_cache_requests_total", "Cache lookups by tier and result", ["tier", "result"]
+SSE_CONNECTIONS = Gauge(
+    "relay_sse_connections",
+    "SSE streams open",
+    multiprocess_mode="livesum",
+    registry=APP_REGISTRY,
+)
+JOBS_SUBMITTED = Counter(
+    "relay_jobs_submitted_total", "Jobs accepted, by path", ["path"], registry=APP_REGISTRY
 )
 #: Semantic tier: how alike a hit's prompt was to the one it reused, and the model's cost.
 SEMANTIC_SIMILARITY = Histogram(
     "relay_semantic_cache_hit_similarity",
     "Cosine similarity of semantic cache hits to the prompt they reused",
     buckets=(0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 0.99, 1.0),
+    registry=APP_REGISTRY,
 )
 EMBEDDING_SECONDS = Histogram(
     "relay_embedding_seconds",
     "Time to embed one batch of prompts (semantic cache)",
     buckets=LATENCY_BUCKETS_S,
+    registry=APP_REGISTRY,
 )
 EMBEDDING_BATCH = Histogram(
     "relay_embedding_batch_size",
     "Prompts embedded together in one batch",
     buckets=(1, 2, 4, 8, 16, 32),
+    registry=APP_REGISTRY,
 )
 QUEUE_DEPTH = Gauge(
-    "relay_queue_depth", "Jobs waiting in the queue", multiprocess_mode="livemostrecent"
+    "relay_queue_depth",
+    "Jobs submitted and not started yet (unclaimed, or claimed and waiting), per backend",
+    ["backend"],
+    multiprocess_mode="livemostrecent",
+    registry=APP_REGISTRY,
+)
+QUEUE_OLDEST_JOB_AGE = Gauge(
+    "relay_queue_oldest_job_age_seconds",
+    "Age of the oldest job submitted and not started yet (0 when none waits)",
+    multiprocess_mode="livemostrecent",
+    registry=APP_REGISTRY,
 )
 WATCHERS_ALIVE = Gauge(
-    "relay_watchers_alive", "Watchers with a fresh heartbeat", multiprocess_mode="livemostrecent"
+    "relay_watchers_alive",
+    "Watchers with a fresh heartbeat",
+    multiprocess_mode="livemostrecent",
+    registry=APP_REGISTRY,
 )
 FALLBACK_MODE = Gauge(
     "relay_fallback_mode",
     "1 when Redis is unreachable and the file queue is used",
     multiprocess_mode="livemax",
+    registry=APP_REGISTRY,
 )
+
+# --- both --------------------------------------------------------------------------
+CACHE_REQUESTS = Counter(
+    "relay_cache_requests_total",
+    "Cache lookups by tier and result",
+    ["tier", "result"],
+    registry=APP_REGISTRY,
+)
+WATCHER_REGISTRY.register(CACHE_REQUESTS)
 
 # --- exposition --------------------------------------------------------------------
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -148,11 +228,30 @@ def metrics_exposition(accept_header: str | None) -> tuple[bytes, str]:
     encoder, content_type = choose_encoder(accept_header or "")
     directory = multiprocess_dir()
     if directory is None:
-        return encoder(REGISTRY), content_type
+        return encoder(APP_REGISTRY), content_type
     mark_dead_processes(directory)
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=directory)
+    registry.register(
+        _OwnedFamilies(multiprocess.MultiProcessCollector(None, path=directory), _app_families())
+    )
     return encoder(registry), content_type
+
+
+class _OwnedFamilies(Collector):
+    """Only the families named: the shared files may also hold metrics a worker merely
+    imported (a label-less metric writes its 0 as soon as it is defined)."""
+
+    def __init__(self, inner: Collector, names: frozenset[str]) -> None:
+        self._inner = inner
+        self._names = names
+
+    def collect(self) -> Iterable[Metric]:
+        return [family for family in self._inner.collect() if family.name in self._names]
+
+
+@functools.cache
+def _app_families() -> frozenset[str]:
+    return frozenset(family.name for family in APP_REGISTRY.collect())
 
 
 def mark_dead_processes(directory: str) -> list[int]:
@@ -193,11 +292,12 @@ def start_watcher_metrics_server(
 ) -> tuple[WSGIServer, threading.Thread]:
     """Serve the watcher's metrics (``/metrics``, any path) from a daemon thread.
 
+    Only WATCHER_REGISTRY: the metrics this process owns.
     ``port`` 0 picks a free port (``server.server_port`` tells which). Content is
     negotiated like the app's, so Prometheus gets OpenMetrics with exemplars.
     Call ``server.shutdown()`` to stop it.
     """
-    server, thread = start_http_server(port, addr=addr)
+    server, thread = start_http_server(port, addr=addr, registry=WATCHER_REGISTRY)
     log.info("watcher metrics on http://%s:%d/metrics", addr, server.server_port)
     return server, thread
 
@@ -317,3 +417,35 @@ def record_interval_span(
         name, context=context, start_time=int(start_s * 1e9), attributes=attributes
     )
     span.end(end_time=int(max(end_s, start_s) * 1e9))
+
+
+def link_current_span(traceparent: str) -> None:
+    """Link the current span to the span ``traceparent`` names (nothing if empty/bad).
+
+    The SSE request is its own trace (the browser opens it after the submit's
+    trace ended); the link leads from it to the job's trace.
+    """
+    if not traceparent:
+        return
+    target = trace.get_current_span(context_from_traceparent(traceparent)).get_span_context()
+    span = trace.get_current_span()
+    if target.is_valid and span.is_recording():
+        span.add_link(target, {"relay.link": "job"})
+
+
+def messaging_attributes(
+    operation: str, job_id: str, system: str = "redis"
+) -> dict[str, AttributeValue]:
+    """OpenTelemetry messaging attributes of a job crossing the queue.
+
+    ``operation`` is ``send`` (the app's PRODUCER span) or ``process`` (the watcher's
+    CONSUMER span); the message is the job, so its id is the message id; ``system``
+    is ``redis``, or ``file`` for the fallback queue.
+    """
+    return {
+        "messaging.system": system,
+        "messaging.destination.name": keys.JOBS_STREAM,
+        "messaging.operation.type": operation,
+        "messaging.operation.name": operation,
+        "messaging.message.id": job_id,
+    }

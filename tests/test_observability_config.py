@@ -61,21 +61,48 @@ def test_prometheus_config_passes_promtool_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def alert_rules() -> dict[str, dict[str, Any]]:
+    groups = load_yaml(PROMETHEUS_DIR / "alerts.yml")["groups"]
+    return {rule["alert"]: rule for group in groups for rule in group["rules"] if "alert" in rule}
+
+
 def test_alerts_cover_every_service_level():
-    alerts = {
-        rule["alert"]: rule["expr"]
-        for group in load_yaml(PROMETHEUS_DIR / "alerts.yml")["groups"]
-        for rule in group["rules"]
-    }
-    expressions = " ".join(alerts.values())
+    groups = load_yaml(PROMETHEUS_DIR / "alerts.yml")["groups"]
+    expressions = " ".join(rule["expr"] for group in groups for rule in group["rules"])
     for needle in (
         "relay_time_to_first_token_seconds_bucket",
         "relay_chunk_delivery_seconds_bucket",
         'relay_jobs_total{outcome="error"}',
+        'relay_http_request_duration_seconds_count{route!="/metrics",status=~"5.."}',
         "relay_watchers_alive",
         "relay_fallback_mode",
+        "relay_queue_oldest_job_age_seconds",
     ):
         assert needle in expressions, needle
+
+
+def test_every_slo_alerts_on_a_fast_and_a_slow_burn_over_two_windows_each():
+    alerts = alert_rules()
+    slos = {rule["labels"]["slo"] for rule in alerts.values() if "slo" in rule["labels"]}
+    assert slos == {"first_token", "chunk_delivery", "jobs", "http"}
+    windows = {"FastBurn": ("1h", "5m", "6h", "30m"), "SlowBurn": ("1d", "2h", "3d", "6h")}
+    for slo in slos:
+        burns = {n: r for n, r in alerts.items() if r["labels"].get("slo") == slo}
+        assert sorted(name[-8:] for name in burns) == ["FastBurn", "SlowBurn"], burns.keys()
+        for name, rule in burns.items():
+            used = re.findall(rf"relay_{slo}:slo_errors:ratio_rate(\w+)", rule["expr"])
+            assert tuple(used) == windows[name[-8:]], (name, used)
+
+
+def test_promtool_tests_make_every_alert_fire():
+    tests = load_yaml(PROMETHEUS_DIR / "alerts_test.yml")["tests"]
+    fired = {
+        case["alertname"]
+        for test in tests
+        for case in test["alert_rule_test"]
+        if case.get("exp_alerts")
+    }
+    assert fired == set(alert_rules())
 
 
 def test_prometheus_scrapes_the_app_watcher_and_nginx_exporter():
@@ -113,14 +140,28 @@ def test_dashboard_has_a_panel_for_every_metric_with_quantiles_for_histograms():
         if isinstance(metric, Histogram):
             series = f"{metric._name}_bucket"
             for quantile in ("0.5", "0.95", "0.99"):
-                assert any(
-                    e.startswith(f"histogram_quantile({quantile}, sum by (le) (rate({series}[1m]")
-                    for e in expressions
-                ), (series, quantile)
+                quantile_of_rate = re.compile(
+                    rf"histogram_quantile\({quantile}, sum by \(le\) \(rate\({series}"
+                    r"(\{[^}]*\})?\[\$__rate_interval\]"
+                )
+                assert any(quantile_of_rate.match(e) for e in expressions), (series, quantile)
         elif isinstance(metric, Counter):
             assert re.search(rf"rate\({metric._name}_total\b", text), metric._name
         else:
             assert re.search(rf"\b{metric._name}\b", text), metric._name
+
+
+def test_dashboard_rates_use_grafanas_interval_and_add_no_phantom_series():
+    for expr in dashboard_expressions():
+        assert "vector(" not in expr, expr  # `or vector(0)` invents a series
+        for window in re.findall(r"\[([^\]]+)\]", expr):
+            assert window == "$__rate_interval", expr
+
+
+def test_no_dashboard_panel_counts_prometheus_scrapes_as_requests():
+    for expr in dashboard_expressions():
+        for selector in re.findall(r"relay_http_request_duration_seconds_\w+(\{[^}]*\})?", expr):
+            assert 'route!="/metrics"' in selector, expr
 
 
 def test_dashboard_provider_reads_the_folder_compose_mounts():

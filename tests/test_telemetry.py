@@ -49,9 +49,7 @@ def spans(exporter: InMemorySpanExporter) -> Iterator[InMemorySpanExporter]:
 
 
 def sample_value(name: str, labels: dict[str, str]) -> float:
-    from prometheus_client import REGISTRY
-
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+    return telemetry.APP_REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 # --- exemplars and trace context ---------------------------------------------------
@@ -232,7 +230,7 @@ async def test_metrics_resource_negotiates_openmetrics_and_runs_refresh(spans):
 
     async def refresh() -> None:
         refreshed.append(True)
-        telemetry.QUEUE_DEPTH.set(3)
+        telemetry.QUEUE_DEPTH.labels("echo").set(3)
 
     app = falcon.asgi.App()
     app.add_route("/metrics", MetricsResource(refresh=refresh))
@@ -244,7 +242,7 @@ async def test_metrics_resource_negotiates_openmetrics_and_runs_refresh(spans):
 
     assert refreshed == [True, True]
     assert plain.headers["content-type"].startswith("text/plain")
-    assert "relay_queue_depth 3.0" in plain.text
+    assert 'relay_queue_depth{backend="echo"} 3.0' in plain.text
     assert openmetrics.headers["content-type"].startswith("application/openmetrics-text")
     assert openmetrics.text.endswith("# EOF\n")
 
@@ -264,7 +262,7 @@ async def test_metrics_resource_still_answers_when_refresh_fails(spans):
 def test_watcher_metrics_server_serves_openmetrics_with_exemplars(spans):
     with telemetry.tracer.start_as_current_span("job") as span:
         telemetry.observe_with_exemplar(
-            telemetry.TIME_TO_FIRST_TOKEN.labels("exemplar-test"), 0.004
+            telemetry.FIRST_CHUNK_EMITTED.labels("exemplar-test"), 0.004
         )
     trace_id = trace.format_trace_id(span.get_span_context().trace_id)
 
@@ -291,8 +289,9 @@ WORKER = textwrap.dedent(
     import sys
     from relay import telemetry
     telemetry.SSE_CONNECTIONS.inc()
-    telemetry.QUEUE_WAIT.observe(0.003)
-    telemetry.QUEUE_DEPTH.set(float(sys.argv[1]))
+    telemetry.CHUNK_DELIVERY.observe(0.003)
+    telemetry.QUEUE_OLDEST_JOB_AGE.set(float(sys.argv[1]))
+    telemetry.QUEUE_WAIT.observe(0.003)  # the watcher's metric: never in the app's output
     print("ready", flush=True)
     sys.stdin.readline()  # stay alive until told
     """
@@ -330,12 +329,14 @@ def test_multiprocess_exposition_merges_workers_and_forgets_dead_ones_live_gauge
     try:
         both = scrape()
         assert both["relay_sse_connections"] == 2
-        assert both["relay_queue_wait_seconds_count"] == 2
-        assert both["relay_queue_depth"] == 9
+        assert both["relay_chunk_delivery_seconds_count"] == 2
+        assert both["relay_queue_oldest_job_age_seconds"] == 9
+        assert not any(name.startswith("relay_queue_wait") for name in both)
+        assert not any(name.startswith("relay_jobs_running") for name in both)
         workers[0].communicate("\n", timeout=10)  # one worker dies without cleaning up
         one = scrape()
         assert one["relay_sse_connections"] == 1  # its open streams are gone with it
-        assert one["relay_queue_wait_seconds_count"] == 2  # what it counted stays counted
+        assert one["relay_chunk_delivery_seconds_count"] == 2  # what it counted stays counted
     finally:
         for worker in workers:
             if worker.poll() is None:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, StatusCode
+from prometheus_client import Histogram
 
-from relay import telemetry
+from relay import keys, models, telemetry
 from relay.emitter import JobFinishedError
 from relay.history import entry as history_entry
 from relay.history import qa_round
@@ -78,6 +81,10 @@ class _Progress:
     """What one job has produced so far."""
 
     started: float
+    #: When the watcher received the job from the queue (the consumer span starts there).
+    received: float = 0.0
+    #: The job's route name: its bounded metric label.
+    route: str = ""
     parts: list[str] = field(default_factory=list)
     #: len(parts) when the current backend round began (a Reset keeps what came before).
     round_start: int = 0
@@ -85,6 +92,7 @@ class _Progress:
     qa: list[dict[str, Any]] = field(default_factory=list)
     first_token_at: float = 0.0
     last_chunk_at: float = 0.0
+    chunk_gaps: Histogram | None = None  # this job's model's child of CHUNK_GAP
 
 
 class JobRunner:
@@ -97,20 +105,40 @@ class JobRunner:
         #: Called after a job completed (the response cache stores answers here).
         self.completed_hooks: list[CompletedHook] = []
 
-    async def run(self, job: Job, sink: JobSink, *, restarted: bool = False) -> str:
-        """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation."""
+    async def run(
+        self,
+        job: Job,
+        sink: JobSink,
+        *,
+        restarted: bool = False,
+        received_ts: float | None = None,
+    ) -> str:
+        """Run ``job`` to its end and return the outcome; re-raises shutdown cancellation.
+
+        ``received_ts`` is when the watcher took the job off the queue (default: now);
+        the job's CONSUMER span starts there, a child of the app's PRODUCER span.
+        """
         model = job.model or self._settings.default_model
-        progress = _Progress(started=time.time())
+        route = models.route_name(self._settings, model)
+        started = time.time()
+        received = min(received_ts or started, started)
+        progress = _Progress(started=started, received=received, route=route)
         parent = telemetry.context_from_traceparent(job.traceparent)
-        with telemetry.tracer.start_as_current_span("job", context=parent) as span:
+        with telemetry.tracer.start_as_current_span(
+            f"process {keys.JOBS_STREAM}",
+            context=parent,
+            kind=SpanKind.CONSUMER,
+            start_time=int(received * 1e9),
+            attributes=telemetry.messaging_attributes("process", job.id, sink.mode),
+        ) as span:
             span.set_attribute("relay.job_id", job.id)
-            span.set_attribute("relay.model", model)
+            span.set_attribute("relay.model", route)
             outcome = await self._run_guarded(job, model, sink, progress, restarted)
             span.set_attribute("relay.outcome", outcome)
             telemetry.observe_with_exemplar(
-                telemetry.JOB_DURATION.labels(model, outcome), time.time() - progress.started
+                telemetry.JOB_DURATION.labels(route, outcome), time.time() - progress.started
             )
-        telemetry.JOBS_FINISHED.labels(model, outcome).inc()
+        telemetry.JOBS_FINISHED.labels(route, outcome).inc()
         log.info(
             "job finished job_id=%s model=%s outcome=%s duration_ms=%.1f",
             job.id,
@@ -167,8 +195,12 @@ class JobRunner:
         )
         # Both in the same round trip: nothing is waited for before the backend starts.
         _, history = await asyncio.gather(marked, sink.history(job.project))
-        telemetry.observe_with_exemplar(telemetry.QUEUE_WAIT, max(now - job.created_ts, 0))
-        telemetry.record_interval_span("queue_wait", job.created_ts, now)
+        waited_s = max(now - job.created_ts, 0)
+        telemetry.observe_with_exemplar(telemetry.QUEUE_WAIT, waited_s)
+        trace.get_current_span().set_attribute("relay.queue_wait_ms", round(waited_s * 1000, 3))
+        # Inside the consumer span: received -> started (its project's turn, a free
+        # slot). The time in Redis before that is the gap after the producer span.
+        telemetry.record_interval_span("queue_wait", progress.received, now)
         backend = self._registry.backend_for(model)
         answers: tuple[Any, ...] = ()
         questions: tuple[str, ...] = ()
@@ -234,18 +266,19 @@ class JobRunner:
             if not output.text:
                 return None
             now = time.time()
-            model = job.model or self._settings.default_model
+            route = progress.route
             if not progress.first_token_at:
                 progress.first_token_at = now
                 telemetry.observe_with_exemplar(
-                    telemetry.TIME_TO_FIRST_TOKEN.labels(model), max(now - job.created_ts, 0)
+                    telemetry.FIRST_CHUNK_EMITTED.labels(route), max(now - job.created_ts, 0)
                 )
                 with telemetry.tracer.start_as_current_span("first_token"):
                     pass
-            else:
-                telemetry.observe_with_exemplar(
-                    telemetry.CHUNK_GAP.labels(model), now - progress.last_chunk_at
-                )
+                progress.chunk_gaps = telemetry.CHUNK_GAP.labels(route)
+            elif progress.chunk_gaps is not None:
+                # Per chunk: no exemplar (a trace-id lookup each time); the job's trace
+                # is on its time-to-first-token observation.
+                progress.chunk_gaps.observe(now - progress.last_chunk_at)
             progress.last_chunk_at = now
             progress.parts.append(output.text)
             await sink.emit(EventType.CHUNK, {"text": output.text}, text=output.text)
@@ -327,6 +360,7 @@ class JobRunner:
         )
 
     async def _fail(self, job: Job, sink: JobSink, progress: _Progress, message: str) -> None:
+        trace.get_current_span().set_status(StatusCode.ERROR, message)  # the job's span
         try:
             await sink.finish(
                 JobStatus.ERROR, EventType.ERROR, {"message": message}, {"error": message}

@@ -225,6 +225,7 @@ class Watcher:
         self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
         """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
+        received_ts = time.time()  # the job's consumer span starts here
         acknowledged = False
         backend = ""
         try:
@@ -237,10 +238,13 @@ class Watcher:
             async with self.slots.pool(backend).slot(self._position_reporter(job)) as slot:
                 self._running.add(job_id)
                 telemetry.JOBS_RUNNING.set(len(self._running))
-                with contextlib.suppress(*REDIS_DOWN_ERRORS):
-                    await self.redis.zrem(keys.backend_backlog(backend), job_id)
+                # Out of the backlog, without holding up the job's start for the reply.
+                self._spawn(self._leave_backlog(backend, job_id))
                 await self.runner.run(
-                    job, RedisSink(self.redis, self.emitter, job, slot), restarted=restarted
+                    job,
+                    RedisSink(self.redis, self.emitter, job, slot),
+                    restarted=restarted,
+                    received_ts=received_ts,
                 )
             acknowledged = True
         except asyncio.CancelledError as exc:
@@ -257,6 +261,10 @@ class Watcher:
                     await self._acknowledge(entry_id, job_id, project, backend)
             self._held.pop(entry_id, None)
             self._room.set()
+
+    async def _leave_backlog(self, backend: str, job_id: str) -> None:
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the acknowledgement removes it too
+            await self.redis.zrem(keys.backend_backlog(backend), job_id)
 
     def _backend_of(self, job: Job) -> str:
         route = models.resolve(self.settings, job.model or self.settings.default_model)

@@ -8,7 +8,7 @@ import falcon
 
 from app.hub import EventHub
 from app.queue import JobQueue
-from relay import models, telemetry
+from relay import models, queue_health, telemetry
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.redis_queue import live_watchers
 from relay.settings import Settings
@@ -58,7 +58,6 @@ class QueueStatusResource:
         except REDIS_DOWN_ERRORS:
             status = {"queue_depth": None, "running": [], "watchers_alive": None, "mode": "file"}
         status["fallback_queued"] = len(self._queue.files.channel.queued_ids())
-        telemetry.QUEUE_DEPTH.set(status["queue_depth"] or 0)
         resp.media = status
         resp.set_header("Cache-Control", "no-store")
 
@@ -91,7 +90,11 @@ class ModelsResource:
 
 
 class MetricsRefresher:
-    """Sets the gauges whose truth lives in Redis just before each /metrics scrape."""
+    """Sets the gauges whose truth lives in Redis just before each /metrics scrape.
+
+    Queue health is measured here, by the app, because a stuck or saturated watcher
+    cannot report on itself (relay/queue_health.py).
+    """
 
     def __init__(self, settings: Settings, queue: JobQueue) -> None:
         self._settings = settings
@@ -100,6 +103,10 @@ class MetricsRefresher:
     async def refresh(self) -> None:
         if not await self._queue.redis_reachable():
             return  # FALLBACK_MODE was just set; the rest is unknowable without Redis
-        status = await self._queue.redis.queue_status(self._settings.watcher_dead_after_s)
-        telemetry.QUEUE_DEPTH.set(status["queue_depth"])
-        telemetry.WATCHERS_ALIVE.set(status["watchers_alive"])
+        redis = self._queue.redis.redis
+        watchers = await live_watchers(redis, self._settings.watcher_dead_after_s)
+        health = await queue_health.measure(redis, self._settings)
+        telemetry.WATCHERS_ALIVE.set(len(watchers))
+        for backend, waiting in health.waiting.items():
+            telemetry.QUEUE_DEPTH.labels(backend).set(waiting)
+        telemetry.QUEUE_OLDEST_JOB_AGE.set(health.oldest_age_s)

@@ -1,5 +1,6 @@
-"""One trace follows a chat: the HTTP request, through Redis, into the watcher's job,
-its backend call and the first token.
+"""One trace follows a chat: the HTTP request, the PRODUCER span that enqueues the
+job, through Redis into the watcher's CONSUMER span, its queue wait, backend call and
+first token; the event stream, opened later, is linked to it.
 
 The app (falcon.testing, same event loop) and a watcher (``Watcher`` + ``JobRunner``)
 run in this process against a real Redis, so one in-memory exporter sees every span;
@@ -21,11 +22,12 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from app.app import create_app
-from relay import telemetry
+from relay import keys, telemetry
 from relay.connections import make_redis
+from relay.settings import Settings
 from tests.support.processes import RedisServer, running
 from tests.support.stack import make_settings, with_redis
-from watcher.__main__ import build_watcher
+from watcher.__main__ import build_watcher, install_cache_hooks
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
 
@@ -65,10 +67,15 @@ async def wait_for_span(exporter: InMemorySpanExporter, name: str, timeout_s: fl
         await asyncio.sleep(0.02)
 
 
-async def test_one_trace_holds_the_http_request_the_job_the_backend_and_first_token(
-    tmp_path: Path, private_redis: RedisServer, exporter: InMemorySpanExporter
-) -> None:
-    settings = with_redis(make_settings(tmp_path / "state"), private_redis)
+PRODUCER_NAME = "send relay:jobs"
+CONSUMER_NAME = "process relay:jobs"
+
+
+async def run_one_chat(
+    settings: Settings, exporter: InMemorySpanExporter, *, read_stream_after: bool
+) -> tuple[str, list[ReadableSpan]]:
+    """Submit one echo chat with the browser's traceparent, let a watcher run it, and
+    (optionally) open its event stream once it ended; the job id and every span."""
     exporter.clear()
     async with testing.ASGIConductor(create_app(settings)) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
@@ -82,27 +89,113 @@ async def test_one_trace_holds_the_http_request_the_job_the_backend_and_first_to
                 headers={"traceparent": f"00-{BROWSER_TRACE_ID}-{BROWSER_SPAN_ID}-01"},
             )
             assert result.status_code == 202, result.text
-            await wait_for_span(exporter, "job", timeout_s=20)
+            job_id = result.json["job_id"]
+            await wait_for_span(exporter, CONSUMER_NAME, timeout_s=20)
+            if read_stream_after:  # a finished job: the stream replays and closes
+                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}")
+                assert stream.status_code == 200 and b"event: done" in stream.content
         finally:
             watcher.stop()
             await asyncio.wait_for(watching, timeout=20)
             await redis.aclose()
+    return job_id, list(exporter.get_finished_spans())
 
-    spans = exporter.get_finished_spans()
+
+def only(spans: list[ReadableSpan], name: str) -> ReadableSpan:
+    found = [s for s in spans if s.name == name]
+    assert len(found) == 1, (name, [s.name for s in spans])
+    return found[0]
+
+
+async def test_a_chat_is_one_trace_of_producer_consumer_backend_and_a_linked_stream(
+    tmp_path: Path, private_redis: RedisServer, exporter: InMemorySpanExporter
+) -> None:
+    settings = with_redis(make_settings(tmp_path / "state"), private_redis)
+    job_id, spans = await run_one_chat(settings, exporter, read_stream_after=True)
     by_id = {s.context.span_id: s for s in spans}
-    trace_ids = {s.name: trace.format_trace_id(s.context.trace_id) for s in spans}
-    (http,) = [s for s in spans if s.name == "HTTP POST /api/chat/start"]
-    (job,) = [s for s in spans if s.name == "job"]
-    backends = [s for s in spans if s.name == "backend"]
-    first_tokens = [s for s in spans if s.name == "first_token"]
+    http = only(spans, "HTTP POST /api/chat/start")
+    producer, consumer = only(spans, PRODUCER_NAME), only(spans, CONSUMER_NAME)
+    queue_wait, backend = only(spans, "queue_wait"), only(spans, "backend")
+    first_token = only(spans, "first_token")
+    sse = only(spans, "HTTP GET /api/sse/status/{job_id}")
 
-    # The browser's trace is continued by the request and followed into the watcher.
-    assert http.kind == trace.SpanKind.SERVER
+    # Kinds per the OpenTelemetry messaging conventions.
+    assert http.kind == trace.SpanKind.SERVER and sse.kind == trace.SpanKind.SERVER
+    assert producer.kind == trace.SpanKind.PRODUCER
+    assert consumer.kind == trace.SpanKind.CONSUMER
+    for span, operation in ((producer, "send"), (consumer, "process")):
+        assert span.attributes["messaging.system"] == "redis"
+        assert span.attributes["messaging.destination.name"] == keys.JOBS_STREAM
+        assert span.attributes["messaging.message.id"] == job_id
+        assert span.attributes["messaging.operation.type"] == operation
+
+    # One trace, continued from the browser; each span's parent is the one before it.
     assert trace.format_span_id(http.parent.span_id) == BROWSER_SPAN_ID
-    for name in ("HTTP POST /api/chat/start", "job", "backend", "first_token"):
-        assert trace_ids[name] == BROWSER_TRACE_ID, name
-    assert http.name in ancestors(job, by_id), "the job span descends from the HTTP span"
-    assert len(backends) == 1 and ancestors(backends[0], by_id)[0] == "job"
-    assert len(first_tokens) == 1 and "backend" in ancestors(first_tokens[0], by_id)
-    assert job.attributes["relay.outcome"] == "complete"
-    assert http.start_time <= job.start_time <= backends[0].start_time <= first_tokens[0].start_time
+    for span in (http, producer, consumer, queue_wait, backend, first_token):
+        assert trace.format_trace_id(span.context.trace_id) == BROWSER_TRACE_ID, span.name
+    assert producer.parent.span_id == http.context.span_id
+    assert consumer.parent.span_id == producer.context.span_id
+    assert queue_wait.parent.span_id == consumer.context.span_id
+    assert backend.parent.span_id == consumer.context.span_id
+    assert "backend" in ancestors(first_token, by_id)
+
+    # Children lie inside their parents (the consumer may receive the message before
+    # the producer has its reply from Redis, never before it sent it).
+    assert http.start_time <= producer.start_time <= consumer.start_time
+    assert consumer.start_time <= queue_wait.start_time <= queue_wait.end_time
+    assert queue_wait.end_time <= backend.start_time <= backend.end_time <= consumer.end_time
+    assert consumer.attributes["relay.outcome"] == "complete"
+    assert consumer.status.status_code == trace.StatusCode.UNSET
+
+    # The stream, opened later, is its own trace, linked to the job's.
+    assert trace.format_trace_id(sse.context.trace_id) != BROWSER_TRACE_ID
+    linked = [(link.context.trace_id, link.context.span_id) for link in sse.links]
+    assert linked == [(producer.context.trace_id, producer.context.span_id)]
+
+
+async def test_a_failed_job_marks_its_consumer_span_as_an_error(
+    tmp_path: Path, private_redis: RedisServer, exporter: InMemorySpanExporter
+) -> None:
+    # A job that outlives its timeout ends in error (the echo model is slower than it).
+    settings = with_redis(
+        make_settings(tmp_path / "state", job_timeout_s=0.05, echo_interval_ms=200.0),
+        private_redis,
+    )
+    _, spans = await run_one_chat(settings, exporter, read_stream_after=False)
+    consumer = only(spans, CONSUMER_NAME)
+    assert consumer.attributes["relay.outcome"] == "error"
+    assert consumer.status.status_code == trace.StatusCode.ERROR
+    assert "longer than" in (consumer.status.description or "")
+
+
+async def test_the_stream_of_a_cached_answer_links_to_the_request_that_got_it(
+    tmp_path: Path, private_redis: RedisServer, exporter: InMemorySpanExporter
+) -> None:
+    # The second identical question is a cache hit, replayed from the app's memory.
+    settings = with_redis(make_settings(tmp_path / "state"), private_redis)
+    exporter.clear()
+    chat = {"message": "ask me twice", "model": "echo"}
+    async with testing.ASGIConductor(create_app(settings)) as conductor:
+        redis = make_redis(settings.effective_redis_url, 32, blocking=False)
+        runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
+        answers = install_cache_hooks(runner, redis, settings)
+        watcher = build_watcher(settings, redis, runner, "tracing-test")
+        watching = asyncio.create_task(watcher.run())
+        try:
+            first = await conductor.simulate_post("/api/chat/start", json=chat)
+            await conductor.simulate_get(f"/api/sse/status/{first.json['job_id']}")
+            exporter.clear()
+            hit = await conductor.simulate_post("/api/chat/start", json=chat)
+            stream = await conductor.simulate_get(f"/api/sse/status/{hit.json['job_id']}")
+            assert b'"cached":true' in stream.content
+        finally:
+            watcher.stop()
+            await asyncio.wait_for(watching, timeout=20)
+            await answers.close()
+            await redis.aclose()
+    spans = list(exporter.get_finished_spans())
+    request = only(spans, "HTTP POST /api/chat/start")
+    sse = only(spans, "HTTP GET /api/sse/status/{job_id}")
+    assert not [s for s in spans if s.name == PRODUCER_NAME]  # nothing was enqueued
+    linked = [(link.context.trace_id, link.context.span_id) for link in sse.links]
+    assert linked == [(request.context.trace_id, request.context.span_id)]

@@ -97,8 +97,12 @@ def _in_process_watcher(settings: Settings, redis: aioredis.Redis) -> Watcher:
 
 
 async def test_a_watcher_loop_that_dies_stops_the_watcher_loudly(
-    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    settings: Settings,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    redis_server.start()  # an earlier test may have stopped it
     settings = dataclasses.replace(settings, state_dir=tmp_path, watcher_heartbeat_s=0.05)
     redis = aioredis.Redis.from_url(settings.effective_redis_url)
     watcher = _in_process_watcher(settings, redis)
