@@ -21,8 +21,14 @@ from relay.connections import REDIS_DOWN_ERRORS
 from relay.history import HistoryStore, Removal
 from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from relay.recent import RecentJobs
-from relay.response_cache import CachedAnswer, ResponseCache, answer_key, cached_timings
-from relay.semantic_cache import Match, SemanticTier, encode_vector, semantic_scope
+from relay.response_cache import (
+    CachedAnswer,
+    ResponseCache,
+    answer_key,
+    cache_scope,
+    cached_timings,
+)
+from relay.semantic_cache import Match, SemanticTier, encode_vector
 from relay.settings import Settings
 from relay.single_flight import SingleFlight
 
@@ -175,7 +181,7 @@ class ChatService:
         count("exact", "miss" if answer is None else "hit")  # l1/l2 count where it was found
         match: Match | None = None
         if answer is None and semantic and self._semantic is not None:
-            scope = semantic_scope(job.model, job.personality, job.project, generation, fingerprint)
+            scope = cache_scope(job.model, job.personality, job.project, generation, fingerprint)
             match, vector = await self._semantic.find(job.project, scope, job.message)
             if match is not None:
                 answer = await responses.lookup(match.entry.answer_key)

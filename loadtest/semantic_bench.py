@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -116,10 +117,10 @@ async def chat(conn: HttpConnection, project: str, message: str, cache: Any) -> 
     if status != 202:
         return trace.fail(f"submit status {status}: {str(reply)[:200]}")
     stream = conn.events(reply["stream_url"], 30.0)
-    async for events, received_ms, received_perf in stream:
-        if trace.observe(events, received_ms, received_perf):
-            break
-    await stream.aclose()
+    async with contextlib.aclosing(stream):  # type: ignore[type-var]  # an async generator
+        async for events, received_ms, received_perf in stream:
+            if trace.observe(events, received_ms, received_perf):
+                break
     return trace
 
 

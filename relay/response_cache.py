@@ -36,7 +36,7 @@ from relay.cache import TieredCache, digest
 from relay.jobs import Job
 from relay.models import resolve
 from relay.prompt_signature import signature
-from relay.semantic_cache import Entry, SemanticIndex, decode_vector, semantic_scope
+from relay.semantic_cache import Entry, SemanticIndex, decode_vector
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -125,19 +125,24 @@ def last_entry(raw: Sequence[bytes]) -> dict[str, Any] | None:
     return None
 
 
+def cache_scope(
+    model: str, personality: str, project: str, generation: int, fingerprint: str
+) -> str:
+    """Everything an answer depends on but the prompt.
+
+    The exact key is this scope plus the normalized prompt; the semantic tier
+    searches the prompts filed under the same scope. One function, so that both
+    tiers always separate answers by the same facts.
+    """
+    return digest("scope", model, personality, project, str(generation), fingerprint)
+
+
 def answer_key(
     model: str, personality: str, project: str, generation: int, fingerprint: str, prompt: str
 ) -> str:
     """The cache key: a fixed-size digest whatever the size of the prompt."""
-    return digest(
-        "answer",
-        model,
-        personality,
-        project,
-        str(generation),
-        fingerprint,
-        normalize_prompt(prompt),
-    )
+    scope = cache_scope(model, personality, project, generation, fingerprint)
+    return digest("answer", scope, normalize_prompt(prompt))
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,7 @@ class ResponseCache:
                 await self.store(key, CachedAnswer(result, tuple(chunks), job.id))
                 vector = decode_vector(job.prompt_embedding) if job.prompt_embedding else None
                 if self.semantic is not None and vector is not None:
-                    scope = semantic_scope(
+                    scope = cache_scope(
                         model, job.personality, job.project, generation, fingerprint
                     )
                     entry = Entry(vector, signature(job.message), key, job.message)

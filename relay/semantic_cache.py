@@ -1,7 +1,8 @@
 """The semantic tier of the response cache: a paraphrase reuses an earlier answer.
 
 A *scope* is everything the exact key covers except the prompt: model, personality,
-project, cache generation and conversation fingerprint (:func:`semantic_scope`).
+project, cache generation and conversation fingerprint
+(:func:`relay.response_cache.cache_scope`).
 Inside one scope, each answered prompt is kept as an :class:`Entry` (its unit
 vector, its :func:`~relay.prompt_signature.signature` and the exact key its answer
 is stored under). A lookup embeds the new prompt and takes the nearest entry whose
@@ -27,7 +28,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, telemetry
-from relay.cache import count, digest
+from relay.cache import count
 from relay.embeddings import DIMENSION, BatchingEmbedder, Vector
 from relay.prompt_signature import signature
 from relay.settings import Settings
@@ -36,13 +37,6 @@ log = logging.getLogger(__name__)
 
 #: Entries kept per scope (the newest): a scope holds one question and its paraphrases.
 MAX_ENTRIES_PER_SCOPE = 32
-
-
-def semantic_scope(
-    model: str, personality: str, project: str, generation: int, fingerprint: str
-) -> str:
-    """The scope digest: the exact key's parts without the prompt."""
-    return digest("semantic", model, personality, project, str(generation), fingerprint)
 
 
 def encode_vector(vector: Vector) -> str:
@@ -79,7 +73,7 @@ class Entry:
         return orjson.dumps(value)
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> Entry | None:
+    def from_bytes(cls, raw: bytes | str) -> Entry | None:
         try:
             value = orjson.loads(raw)
             vector = decode_vector(value["v"])

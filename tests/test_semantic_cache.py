@@ -17,13 +17,12 @@ from loadtest.semantic_pairs import DIFFERENT, SAME
 from relay import keys
 from relay.embeddings import MAX_TOKENS, BatchingEmbedder, Embedder, Vector, shared_embedder
 from relay.prompt_signature import signature
-from relay.response_cache import context_fingerprint
+from relay.response_cache import cache_scope, context_fingerprint
 from relay.semantic_cache import (
     Entry,
     SemanticIndex,
     decode_vector,
     encode_vector,
-    semantic_scope,
 )
 from relay.settings import Settings
 from tests.support.processes import RedisServer, free_port
@@ -110,7 +109,7 @@ async def test_scopes_keep_models_projects_generations_and_conversations_apart(
     project = f"p-{uuid.uuid4().hex}"
     history = [{"user": question, "assistant": "Paris."}]
     fingerprint = context_fingerprint(history)
-    filed = semantic_scope("openai:gpt-x@http://a", "", project, 0, fingerprint)
+    filed = cache_scope("openai:gpt-x@http://a", "", project, 0, fingerprint)
     await index.add(project, filed, Entry(v1, signature(question), "k", question))
 
     async def hits(scope: str, in_project: str = project) -> bool:
@@ -118,15 +117,13 @@ async def test_scopes_keep_models_projects_generations_and_conversations_apart(
 
     moved_on = context_fingerprint([*history, {"user": "a joke", "assistant": "ha"}])
     assert await hits(filed)
-    assert not await hits(semantic_scope("openai:gpt-y@http://a", "", project, 0, fingerprint))
-    assert not await hits(semantic_scope("openai:gpt-x@http://b", "", project, 0, fingerprint))
-    assert not await hits(
-        semantic_scope("openai:gpt-x@http://a", "pirate", project, 0, fingerprint)
-    )
+    assert not await hits(cache_scope("openai:gpt-y@http://a", "", project, 0, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://b", "", project, 0, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "pirate", project, 0, fingerprint))
     other = f"p-{uuid.uuid4().hex}"
-    assert not await hits(semantic_scope("openai:gpt-x@http://a", "", other, 0, fingerprint), other)
-    assert not await hits(semantic_scope("openai:gpt-x@http://a", "", project, 1, fingerprint))
-    assert not await hits(semantic_scope("openai:gpt-x@http://a", "", project, 0, moved_on))
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", other, 0, fingerprint), other)
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", project, 1, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", project, 0, moved_on))
 
 
 def test_a_semantic_hit_counts_once_in_the_fingerprint_like_a_repeat() -> None:
@@ -160,7 +157,7 @@ async def test_corrupt_entries_and_vectors_are_skipped(
     project = f"p-{uuid.uuid4().hex}"
     (vector,) = vectors(embedder, ["How do I exit vim?"])
     good = Entry(vector, signature("How do I exit vim?"), "k", "How do I exit vim?")
-    await redis.rpush(keys.semantic_scope(project, "s"), b"not json", b'{"v": "AAAA"}')
+    await redis.rpush(keys.cache_scope(project, "s"), b"not json", b'{"v": "AAAA"}')
     await index_of(redis).add(project, "s", good)
     match = await index_of(redis).nearest(project, "s", vector, good.signature)
     assert match is not None and match.entry.answer_key == "k"
