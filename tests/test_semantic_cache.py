@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Sequence
 import numpy as np
 import pytest
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from loadtest.semantic_pairs import DIFFERENT, SAME
 from relay import keys
@@ -138,7 +140,7 @@ def test_a_semantic_hit_counts_once_in_the_fingerprint_like_a_repeat() -> None:
 
 
 async def test_with_redis_down_entries_live_in_the_l1(embedder: Embedder) -> None:
-    dead = aioredis.Redis(port=free_port(), socket_connect_timeout=0.2)
+    dead = aioredis.Redis(port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     index = index_of(dead)
     question, paraphrase = SAME[1]
     v1, v2 = vectors(embedder, [question, paraphrase])
