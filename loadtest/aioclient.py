@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -126,7 +126,7 @@ class HttpConnection:
         method: str = "GET",
         body: bytes = b"",
         headers: dict[str, str] | None = None,
-    ) -> AsyncIterator[tuple[list[SSEEvent], float, float]]:
+    ) -> AsyncGenerator[tuple[list[SSEEvent], float, float], None]:
         """Request an event stream; yields (events, wall ms, perf seconds) per read.
 
         GET by default; ``method="POST"`` with a JSON ``body`` for streaming APIs such

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 import redis.asyncio as aioredis
 
@@ -77,10 +78,11 @@ class ProjectTurns:
         """True when ``job`` is the oldest unfinished job of its project."""
         order_key = keys.project_order(job.project)
         while True:
-            head = await self._redis.lindex(order_key, 0)
-            if head is None or head.decode() == job.id:
+            raw = cast(bytes | None, await self._redis.lindex(order_key, 0))
+            head = None if raw is None else raw.decode()
+            if head is None or head == job.id:
                 return True
-            ahead = await self._load(head.decode())
+            ahead = await self._load(head)
             if ahead is not None and not ahead.status.finished:
                 return False
             await self._redis.lrem(order_key, 1, head)  # stale entry of an ended job

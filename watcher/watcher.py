@@ -20,7 +20,7 @@ import os
 import socket
 import time
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import redis.asyncio as aioredis
@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 CLAIM_BLOCK_MS = 1000
 #: Most jobs claimed in one XREADGROUP.
 MAX_CLAIM_BATCH = 32
+#: What a periodic loop (heartbeat, recovery) shrugs off until its next round.
+RETRIED_ERRORS: tuple[type[BaseException], ...] = (*REDIS_DOWN_ERRORS, aioredis.ResponseError)
+#: XREADGROUP's reply: per stream, its entries as (entry id, fields).
+ClaimReply = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]] | None
 #: How often a claim loop with no room looks again (jobs waiting for a person free room).
 ROOM_POLL_S = 0.1
 #: How long a stopping watcher lets running jobs finish before handing them back.
@@ -169,12 +173,15 @@ class Watcher:
                 if not group_ready:
                     await self.ensure_group()
                     group_ready = True
-                reply = await self.redis.xreadgroup(
-                    keys.WATCHER_GROUP,
-                    self.id,
-                    {keys.JOBS_STREAM: ">"},
-                    count=free,
-                    block=CLAIM_BLOCK_MS,
+                reply = cast(
+                    ClaimReply,
+                    await self.redis.xreadgroup(
+                        keys.WATCHER_GROUP,
+                        self.id,
+                        {keys.JOBS_STREAM: ">"},
+                        count=free,
+                        block=CLAIM_BLOCK_MS,
+                    ),
                 )
                 backoff_s = 0.05
                 for _, entries in reply or []:
@@ -217,7 +224,7 @@ class Watcher:
                     if entry_id not in self._held:
                         log.info("reclaimed job_id=%s entry=%s", job_id, entry_id)
                         self._take(entry_id, job_id, project=project, reclaimed=True)
-            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError):
+            except RETRIED_ERRORS:
                 continue
 
     # --- one job --------------------------------------------------------------------
@@ -312,7 +319,7 @@ class Watcher:
         while True:
             try:
                 await self._beat()
-            except (*REDIS_DOWN_ERRORS, aioredis.ResponseError) as exc:
+            except RETRIED_ERRORS as exc:
                 log.debug("heartbeat failed: %s", exc)
             await asyncio.sleep(self.settings.watcher_heartbeat_s)
 
