@@ -117,7 +117,7 @@ async def chat(conn: HttpConnection, project: str, message: str, cache: Any) -> 
     if status != 202:
         return trace.fail(f"submit status {status}: {str(reply)[:200]}")
     stream = conn.events(reply["stream_url"], 30.0)
-    async with contextlib.aclosing(stream):  # type: ignore[type-var]  # an async generator
+    async with contextlib.aclosing(stream):
         async for events, received_ms, received_perf in stream:
             if trace.observe(events, received_ms, received_perf):
                 break
