@@ -1,11 +1,16 @@
-"""Access control: the API token and CORS.
+"""Access control: the API token, decided on the routed resource; CORS.
 
 The agents Relay drives can run code on the host, so when ``RELAY_API_TOKEN`` is set
-every ``/api/`` request must carry it, either as ``Authorization: Bearer <token>``
-or as the ``relay_token`` cookie. ``/health`` stays open for probes; ``/api/health``
-does not. CORS preflights (``OPTIONS``) pass, the request that follows them does not.
+every route needs it, either as ``Authorization: Bearer <token>`` or as the
+``relay_token`` cookie, except the few in :data:`PUBLIC_ROUTES`. The decision is
+made after routing, on the route template Falcon matched (``process_resource``),
+never on a path prefix: however a path is spelled (``//api``, ``/%2fapi``, mixed
+case ...), it either reaches a route, whose template decides, or no route, where
+the catch-all :class:`UnknownRoute` answers 401 before 404. CORS preflights
+(``OPTIONS``) pass, the request that follows them does not. A request that passed
+also passes the cross-origin check of :mod:`app.origins`.
 
-The page obtains the cookie once through ``/api/session`` (handled here, no route):
+The page obtains the cookie once through ``/api/session`` (public):
 
 - ``POST /api/session`` with ``{"token": "..."}``: sets the cookie; 204, or 401.
 - ``GET /api/session?token=...``: sets the cookie and redirects to ``/`` (a link to
@@ -27,16 +32,27 @@ import falcon
 import falcon.asgi
 from falcon import CORSMiddleware
 
+from app import validation
+from app.origins import HostAllowList, OriginCheck
+from app.security_headers import ApiSecurityHeaders
 from relay.settings import Settings
 
 COOKIE_NAME = "relay_token"
 SESSION_PATH = "/api/session"
 COOKIE_MAX_AGE_S = 30 * 24 * 3600
+#: Route templates open without the token: the probe (which then says only up or
+#: down), the session endpoint that takes the token, and /metrics, which only the app
+#: port serves (nginx answers 404 for it) so that Prometheus needs no secret.
+PUBLIC_ROUTES = frozenset({"/health", SESSION_PATH, "/metrics"})
 
 
 def access_middleware(settings: Settings) -> list[Any]:
-    """The middleware to install first in ``create_app``: token check, then CORS."""
-    middleware: list[Any] = [TokenAuth(settings.api_token)]
+    """The middleware to install first in ``create_app``: Host, token and origin, CORS."""
+    middleware: list[Any] = [
+        ApiSecurityHeaders(),
+        HostAllowList(settings.host_allow_list),
+        TokenAuth(settings.api_token, OriginCheck(settings.allowed_origins)),
+    ]
     if settings.allowed_origins:
         middleware.append(
             CORSMiddleware(
@@ -47,16 +63,28 @@ def access_middleware(settings: Settings) -> list[Any]:
     return middleware
 
 
+def add_access_routes(app: falcon.asgi.App, middleware: list[Any]) -> None:
+    """``/api/session`` and the catch-all that keeps unknown paths behind the token."""
+    auth = next(m for m in middleware if isinstance(m, TokenAuth))
+    app.add_route(SESSION_PATH, SessionResource(auth))
+    app.add_sink(UnknownRoute(auth), prefix="/")
+
+
 def unauthorized(message: str) -> falcon.HTTPUnauthorized:
     """401 in the project's error shape, with a Bearer challenge."""
     return falcon.HTTPUnauthorized(title="unauthorized", description=message, challenges=["Bearer"])
 
 
 class TokenAuth:
-    """Requires the API token on ``/api/`` when one is configured; serves ``/api/session``."""
+    """Requires the API token on every non-public route, when one is configured.
 
-    def __init__(self, token: str) -> None:
+    Sets ``req.context.authenticated`` (a valid token, or none configured) for the
+    resources that answer differently to anonymous callers (``/health``).
+    """
+
+    def __init__(self, token: str, origins: OriginCheck | None = None) -> None:
         self._token = token.encode()
+        self._origins = origins or OriginCheck(frozenset())
 
     @property
     def required(self) -> bool:
@@ -69,61 +97,38 @@ class TokenAuth:
             return True
         return presented is not None and hmac.compare_digest(presented.encode(), self._token)
 
-    def presented_token(self, req: falcon.asgi.Request) -> str | None:
-        """The token the request carries: the Bearer header first, then the cookie."""
+    def presented_token(self, req: falcon.asgi.Request) -> tuple[str | None, bool]:
+        """(the token the request carries, whether it came from the cookie)."""
         auth = req.get_header("Authorization") or ""
         scheme, _, credentials = auth.partition(" ")
         if scheme.lower() == "bearer" and credentials.strip():
-            return credentials.strip()
+            return credentials.strip(), False
         cookies = req.get_cookie_values(COOKIE_NAME)
-        return cookies[0] if cookies else None
+        return (cookies[0], True) if cookies else (None, False)
 
-    async def process_request(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        """Reject unauthenticated API requests; answer ``/api/session`` directly."""
-        if req.path == SESSION_PATH and req.method != "OPTIONS":
-            # Answered here rather than by a resource: access is this module's concern.
-            await self._session(req, resp)
-            resp.complete = True
-            return
-        if not self.required or not req.path.startswith("/api/") or req.method == "OPTIONS":
-            return
-        presented = self.presented_token(req)
-        if presented is None:
-            raise unauthorized("this Relay requires its API token (Authorization: Bearer ...)")
-        if not self.accepts(presented):
-            raise unauthorized("the API token is not valid")
+    async def process_resource(
+        self,
+        req: falcon.asgi.Request,
+        resp: falcon.asgi.Response,
+        resource: object,
+        params: dict[str, Any],
+    ) -> None:
+        """Decide on the matched route's template; the sink covers unmatched paths."""
+        self.authorize(req, public=req.uri_template in PUBLIC_ROUTES)
 
-    async def _session(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
-        resp.set_header("Cache-Control", "no-store")
-        if req.method == "DELETE":
-            resp.unset_cookie(COOKIE_NAME, path="/api/")
-            resp.status = falcon.HTTP_204
-            return
-        if req.method == "GET" and req.get_param("token") is None:
-            authenticated = self.accepts(self.presented_token(req))
-            resp.media = {"token_required": self.required, "authenticated": authenticated}
-            return
-        if req.method == "GET":
-            token = req.get_param("token")
-        elif req.method == "POST":
-            body = await req.get_media(default_when_empty=None)
-            token = body.get("token") if isinstance(body, dict) else None
-            if not isinstance(token, str):
-                raise falcon.HTTPBadRequest(title="invalid", description='send {"token": "..."}')
-        else:
-            raise falcon.HTTPMethodNotAllowed(["GET", "POST", "DELETE"])
-        if not self.required:
-            resp.status = falcon.HTTP_204  # nothing to remember
-        elif not self.accepts(token):
-            raise unauthorized("the API token is not valid")
-        else:
-            self._set_cookie(req, resp)
-            resp.status = falcon.HTTP_204
-        if req.method == "GET":
-            resp.status = falcon.HTTP_303
-            resp.location = "/"
+    def authorize(self, req: falcon.asgi.Request, public: bool = False) -> None:
+        """401 unless the token is valid (or ``public``); then the cross-origin check."""
+        presented, from_cookie = self.presented_token(req)
+        req.context.authenticated = self.accepts(presented)
+        if self.required and not public and req.method != "OPTIONS":
+            if presented is None:
+                raise unauthorized("this Relay requires its API token (Authorization: Bearer ...)")
+            if not req.context.authenticated:
+                raise unauthorized("the API token is not valid")
+        self._origins.refuse_foreign(req, cookie_authenticated=from_cookie and self.required)
 
-    def _set_cookie(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+    def set_cookie(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        """Remember the token in the browser (HttpOnly, SameSite=Strict, ``/api/``)."""
         secure = req.scheme == "https" or req.get_header("X-Forwarded-Proto") == "https"
         resp.set_cookie(
             COOKIE_NAME,
@@ -134,3 +139,61 @@ class TokenAuth:
             http_only=True,
             same_site="Strict",
         )
+
+
+class UnknownRoute:
+    """Catch-all sink: a path no route matches is 404, but only for a caller with the token.
+
+    Without it an unmatched path would skip ``process_resource``; answering 401 first
+    also keeps which paths exist to those allowed to know.
+    """
+
+    def __init__(self, auth: TokenAuth) -> None:
+        self._auth = auth
+
+    async def __call__(
+        self, req: falcon.asgi.Request, resp: falcon.asgi.Response | None, **_: Any
+    ) -> None:
+        self._auth.authorize(req)
+        raise falcon.HTTPNotFound(title="not_found", description=f"no route {req.path}")
+
+
+class SessionResource:
+    """``/api/session``: exchange the token for the cookie (see the module docstring)."""
+
+    def __init__(self, auth: TokenAuth) -> None:
+        self._auth = auth
+
+    async def on_get(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        resp.set_header("Cache-Control", "no-store")
+        token = req.get_param("token")
+        if token is None:
+            resp.media = {
+                "token_required": self._auth.required,
+                "authenticated": req.context.authenticated,
+            }
+            return
+        self._remember(req, resp, token)
+        resp.status = falcon.HTTP_303
+        resp.location = "/"
+
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        resp.set_header("Cache-Control", "no-store")
+        body = await validation.read_json(req, 4096)
+        token = body.get("token")
+        if not isinstance(token, str):
+            raise falcon.HTTPBadRequest(title="invalid", description='send {"token": "..."}')
+        self._remember(req, resp, token)
+        resp.status = falcon.HTTP_204
+
+    async def on_delete(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        resp.set_header("Cache-Control", "no-store")
+        resp.unset_cookie(COOKIE_NAME, path="/api/")
+        resp.status = falcon.HTTP_204
+
+    def _remember(self, req: falcon.asgi.Request, resp: falcon.asgi.Response, token: str) -> None:
+        if not self._auth.required:
+            return  # nothing to remember
+        if not self._auth.accepts(token):
+            raise unauthorized("the API token is not valid")
+        self._auth.set_cookie(req, resp)

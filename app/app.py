@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 from falcon import media
 
 from app import errors
-from app.access import access_middleware
+from app.access import access_middleware, add_access_routes
 from app.chat import ChatService
 from app.first_token import FirstTokenRecorder
 from app.hub import EventHub
@@ -33,6 +33,7 @@ from app.resources.conversations import (
 )
 from app.resources.events import EventStreamResource
 from app.resources.health import (
+    HealthProbeResource,
     HealthResource,
     MetricsRefresher,
     ModelsResource,
@@ -144,9 +145,10 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     chats = ChatService(settings, queue, responses, flights, recent, history, semantic)
     conversations = ConversationStore(redis)
 
+    access = access_middleware(settings)
     middleware = [
         *telemetry_middleware(settings),  # first: it times everything, 401s included
-        *access_middleware(settings),
+        *access,
         Lifecycle(hub, redis, (answers,), semantic),
     ]
     app = falcon.asgi.App(middleware=middleware, cors_enable=False)
@@ -157,16 +159,17 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
     for error in (RedisUnavailableError, aioredis.ConnectionError, aioredis.TimeoutError):
         app.add_error_handler(error, errors.redis_unavailable)
 
+    add_access_routes(app, access)
     app.add_route("/metrics", MetricsResource(refresh=MetricsRefresher(settings, queue).refresh))
     health = HealthResource(settings, queue, hub)
     app.add_route("/api/health", health)
-    app.add_route("/health", health)
+    app.add_route("/health", HealthProbeResource(health, queue))
     app.add_route("/api/queue/status", QueueStatusResource(settings, queue))
     app.add_route("/api/models", ModelsResource(settings))
     app.add_route("/api/chat/start", ChatStartResource(settings, chats))
     status = ChatStatusResource(settings, queue, snapshots)
     app.add_route("/api/chat/status", status)
-    app.add_route("/api/chat/status/{job_id}", status)
+    app.add_route("/api/chat/status/{job_id}", status, suffix="job")
     app.add_route("/api/chat/answers", ChatAnswersResource(queue))
     app.add_route("/api/chat/cancel", ChatCancelResource(queue))
     app.add_route("/api/active/{project}", ActiveJobResource(queue))

@@ -19,6 +19,8 @@ from loadtest import peers_report, semantic_bench
 from loadtest.stats import fmt_ms
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
+#: The page's rendering benchmark (a browser, run by hand): kept as recorded.
+RENDER_BENCH = Path(__file__).with_name("render_bench.md")
 LOCUST_STATS = Path(__file__).with_name("reports") / "locust_stats.csv"
 #: The same gate on the upstream path (``--model openai``, mock upstream).
 LOCUST_UPSTREAM_STATS = Path(__file__).with_name("reports") / "locust-upstream_stats.csv"
@@ -311,6 +313,8 @@ def render(results: dict[str, Any]) -> str:
         *profile_section(results),
         "",
     ]
+    if RENDER_BENCH.exists():
+        parts += [RENDER_BENCH.read_text().rstrip(), ""]
     if ANALYSIS.exists():
         parts += [ANALYSIS.read_text().rstrip(), ""]
     return "\n".join(parts)

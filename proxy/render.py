@@ -15,14 +15,29 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from relay.settings import Settings
+from relay.settings import WILDCARD_HOSTS, Settings
 
 TEMPLATE_PATH = Path(__file__).with_name("nginx.conf.template")
 #: Descriptors per nginx worker: 10,000 SSE streams need two each.
 WORKER_OPEN_FILES = 65535
 
-#: Addresses meaning "every interface": nginx then reaches Granian over loopback.
-_WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+#: Sent with every page and static file: no script but our own files, no framing.
+PAGE_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+#: What nginx answers for a Host not on the allow-list.
+_MISDIRECTED_BODY = (
+    '{"error": {"code": "misdirected_request", '
+    '"message": "this Relay does not answer for that host name (RELAY_ALLOWED_HOSTS)"}}'
+)
 
 
 class NginxTemplate(string.Template):
@@ -72,6 +87,9 @@ def render(settings: Settings, paths: NginxPaths) -> str:
         "nginx_status_port": settings.nginx_status_port,
         "chat_rate_limit_per_s": settings.chat_rate_limit_per_s,
         "chat_rate_limit_burst": settings.chat_rate_limit_burst,
+        "client_max_body_size": settings.max_body_bytes,
+        "page_headers": _page_headers(),
+        **_host_guard(settings),
     }
     return NginxTemplate(TEMPLATE_PATH.read_text()).substitute(values)
 
@@ -109,7 +127,35 @@ def _bracket_ipv6(host: str) -> str:
 
 
 def _upstream_host(app_host: str) -> str:
-    return "127.0.0.1" if app_host in _WILDCARD_HOSTS else _bracket_ipv6(app_host)
+    return "127.0.0.1" if app_host in WILDCARD_HOSTS else _bracket_ipv6(app_host)
+
+
+def _page_headers() -> str:
+    # add_header in a location replaces every inherited one: each page location
+    # repeats the set (the "always" flag: error pages get them too).
+    return "\n".join(
+        f'            add_header {name} "{value}" always;'
+        for name, value in PAGE_SECURITY_HEADERS.items()
+    )
+
+
+def _host_guard(settings: Settings) -> dict[str, str]:
+    """The main server's names and, with an allow-list, the 421 server for other hosts."""
+    listen_options = " default_server backlog=4096"
+    allowed = settings.host_allow_list
+    if allowed is None:
+        return {"host_guard_server": "", "server_names": "_", "main_listen_options": listen_options}
+    names = " ".join(sorted(_bracket_ipv6(name) for name in allowed))
+    guard = f"""    # A Host that is not on the allow-list (or no Host): 421, nothing proxied.
+    server {{
+        listen {_bracket_ipv6(settings.host)}:{settings.port}{listen_options};
+        server_name "";
+        default_type application/json;
+        add_header Cache-Control "no-store" always;
+        return 421 '{_MISDIRECTED_BODY}';
+    }}
+"""
+    return {"host_guard_server": guard, "server_names": names, "main_listen_options": ""}
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Conversations as the sidebar lists them: one per project, with a title.
 
 A conversation's title is the one the user gave it (``rename``), else the start of
-its first message, else the project's name. Search matches the title and the text
+its first message, else "New chat". Search matches the title and the text
 of every exchange (message and answer), case-insensitively.
 """
 
@@ -17,6 +17,8 @@ from relay.history import decode
 
 #: Characters of the first message a derived title keeps.
 TITLE_CHARS = 60
+#: The title of a conversation with nothing in it yet.
+NEW_TITLE = "New chat"
 #: Longest title a user may give.
 MAX_TITLE_CHARS = 120
 
@@ -35,11 +37,11 @@ class Conversation:
         return asdict(self)
 
 
-def derived_title(first_message: str, project: str) -> str:
+def derived_title(first_message: str) -> str:
     """The title of a conversation nobody renamed: its first message, shortened."""
     words = " ".join(first_message.split())
     if not words:
-        return project
+        return NEW_TITLE
     if len(words) <= TITLE_CHARS:
         return words
     return words[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
@@ -78,7 +80,7 @@ class ConversationStore:
             title = title_raw.decode() if title_raw else ""
             conversation = Conversation(
                 project=name,
-                title=title or derived_title(str((first or {}).get("user", "")), name),
+                title=title or derived_title(str((first or {}).get("user", ""))),
                 renamed=bool(title),
                 exchanges=int(count),
                 updated_ts=float((last or {}).get("ts") or 0),

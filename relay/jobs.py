@@ -14,8 +14,9 @@ from typing import Any
 
 import orjson
 
-PROJECT_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# \A...\Z, never ^...$: "$" also matches before a trailing newline ("evil\n").
+PROJECT_PATTERN = re.compile(r"\A[A-Za-z0-9._-]{1,64}\Z")
+JOB_ID_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{16,64}\Z")
 DEFAULT_PROJECT = "default"
 
 

@@ -17,6 +17,12 @@ from typing import Any
 
 PREFIX = "RELAY_"
 ROOT_DIR = Path(__file__).resolve().parent.parent
+#: Room for the JSON around a message (other fields, escaping) in a request body.
+BODY_ENVELOPE_BYTES = 64 * 1024
+#: Host names that always mean this machine (the default Host allow-list).
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+#: Listen addresses meaning "every interface": not a name a Host header carries.
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
 def _setting(default: Any, help: str, env: str | None = None) -> Any:
@@ -46,6 +52,11 @@ class Settings:
     )
     api_token: str = _setting("", "Bearer token required on /api/ when set (required off loopback)")
     cors_origins: str = _setting("", "Comma-separated origins allowed by CORS (empty: same-origin)")
+    allowed_hosts: str = _setting(
+        "",
+        "Comma-separated Host names nginx and the app answer (DNS-rebinding guard); "
+        "empty: localhost, 127.0.0.1, ::1 and RELAY_HOST; * accepts any",
+    )
     nginx_status_port: int = _setting(
         8081, "Loopback-only nginx port serving /stub_status (for the nginx exporter)"
     )
@@ -215,6 +226,26 @@ class Settings:
     @property
     def allowed_origins(self) -> frozenset[str]:
         return _csv(self.cors_origins)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body accepted (nginx refuses bigger ones with 413 first)."""
+        return body_limit(self.max_message_bytes)
+
+    @property
+    def host_allow_list(self) -> frozenset[str] | None:
+        """Lower-case Host names accepted (IPv6 without brackets); None accepts any."""
+        names = _csv(self.allowed_hosts.lower())
+        if "*" in names:
+            return None
+        if not names:
+            names = LOOPBACK_HOSTS | ({self.host.lower()} - WILDCARD_HOSTS)
+        return frozenset(name.strip("[]").rstrip(".") for name in names)
+
+
+def body_limit(max_message_bytes: int) -> int:
+    """The body limit of an endpoint carrying up to ``max_message_bytes`` of text."""
+    return max_message_bytes * 2 + BODY_ENVELOPE_BYTES  # JSON escaping can double a message
 
 
 def _csv(value: str) -> frozenset[str]:

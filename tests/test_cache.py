@@ -381,7 +381,7 @@ async def test_clearing_or_deleting_history_drops_cached_answers(
         TieredCache(None, make_redis_tier(cache_settings.effective_redis_url, "relay-test"), 60),
         cache_settings,
     )
-    async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
 
         async def start(message: str) -> dict[str, Any]:
             response = await client.post(
@@ -443,7 +443,7 @@ async def test_redis_down_means_a_miss_and_the_job_goes_to_the_file_fallback(
     down = dataclasses.replace(cache_settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     app = create_app(down)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         response = await client.post("/api/chat/start", json={"message": "still works"})
         assert response.status_code == 202, response.text
         job_id = response.json()["job_id"]

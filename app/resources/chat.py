@@ -41,6 +41,10 @@ class ChatStartResource:
 class ChatStatusResource:
     """GET /api/chat/status/{job_id} and POST /api/chat/status {job_id}: a snapshot.
 
+    The two routes have their own responders (``suffix="job"`` for the first), so
+    ``GET /api/chat/status`` and ``POST /api/chat/status/{id}`` are 405, not a
+    responder called with the wrong arguments.
+
     A finished job never changes again: its snapshot is kept in the in-process
     ``snapshots`` cache and sent as ``public, max-age`` so that nginx micro-caches
     it too. A running job's snapshot is always fresh (``no-store``).
@@ -54,7 +58,7 @@ class ChatStatusResource:
         self._snapshots = snapshots
         self._finished_cache_control = f"public, max-age={settings.cache_snapshot_max_age_s}"
 
-    async def on_get(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
+    async def on_get_job(self, req: falcon.Request, resp: falcon.Response, job_id: str) -> None:
         await self._respond(resp, validation.job_id(job_id))
 
     async def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -148,14 +152,18 @@ class ChatCancelResource:
 
 
 class ActiveJobResource:
-    """GET /api/active/{project}: the project's unfinished job, to reattach after reload."""
+    """GET /api/active/{project}: the project's unfinished job, to reattach after reload.
+
+    No running job is the normal case on every page load: 204, not an error.
+    """
 
     def __init__(self, queue: JobQueue) -> None:
         self._queue = queue
 
     async def on_get(self, req: falcon.Request, resp: falcon.Response, project: str) -> None:
         job = await self._queue.active(validation.project(project))
-        if job is None:
-            raise not_found(f"project {project} has no running job")
-        resp.media = job_links(job)
         resp.set_header("Cache-Control", "no-store")
+        if job is None:
+            resp.status = falcon.HTTP_204
+            return
+        resp.media = job_links(job)

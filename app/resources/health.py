@@ -44,6 +44,30 @@ class HealthResource:
         resp.set_header("Cache-Control", "no-store")
 
 
+class HealthProbeResource:
+    """GET /health: open to probes, so it says only ``up`` or ``down`` to anonymous callers.
+
+    Up means a chat sent now would be accepted: Redis answers, or the file fallback
+    can take it. A caller with the token (or any caller when none is configured) gets
+    the details of ``/api/health`` instead.
+    """
+
+    def __init__(self, details: HealthResource, queue: JobQueue) -> None:
+        self._details = details
+        self._queue = queue
+
+    async def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if req.context.get("authenticated"):
+            await self._details.on_get(req, resp)
+            return
+        up = await self._queue.redis_reachable() or os.access(
+            self._queue.files.channel.queue, os.W_OK
+        )
+        resp.media = {"status": "up" if up else "down"}
+        resp.status = falcon.HTTP_200 if up else falcon.HTTP_503
+        resp.set_header("Cache-Control", "no-store")
+
+
 class QueueStatusResource:
     """GET /api/queue/status: depth, running jobs, watchers alive."""
 

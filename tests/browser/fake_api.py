@@ -81,10 +81,22 @@ class FakeRelay:
         self.static_dir = static_dir
         self.projects: list[str] = ["default"]
         self.history: dict[str, list[dict[str, Any]]] = {}
-        self.models = {
-            "models": [{"name": "echo", "backend": "echo"}, {"name": "local", "backend": "local"}],
+        self.models: dict[str, Any] = {
+            "models": [
+                {"name": "echo", "backend": "echo", "available": True, "reason": "", "test": True},
+                {
+                    "name": "local",
+                    "backend": "local",
+                    "available": True,
+                    "reason": "",
+                    "test": False,
+                },
+            ],
             "default": "echo",
+            "show_test_models": True,
         }
+        #: project -> title given by the user (rename).
+        self.titles: dict[str, str] = {}
         self.health: dict[str, Any] | None = {
             "status": "ok",
             "redis": "ok",
@@ -126,7 +138,7 @@ class FakeRelay:
             if path.startswith("/api/sse/status/"):
                 await self._stream(route, request, path.rsplit("/", 1)[1], url.query)
                 return
-            status, payload = self._api(request.method, path, body)
+            status, payload = self._api(request.method, path, body, url.query)
         except KeyError:
             status, payload = 404, {"error": {"code": "not_found", "message": "no such thing"}}
         if status == 0:
@@ -135,7 +147,7 @@ class FakeRelay:
         await route.fulfill(
             status=status,
             content_type="application/json",
-            body=json.dumps(payload),
+            body="" if payload is None else json.dumps(payload),
             headers={"Cache-Control": "no-store"},
         )
 
@@ -148,18 +160,52 @@ class FakeRelay:
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         await route.fulfill(status=200, content_type=content_type, body=file.read_bytes())
 
-    def _api(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    def _conversations(self, query: str) -> dict[str, Any]:
+        """GET /api/projects as the real one answers: titles, newest first, search."""
+        names = sorted(set(self.projects) | set(self.history))
+        found = []
+        for name in names:
+            entries = self.history.get(name, [])
+            title = self.titles.get(name) or (entries[0]["user"] if entries else "New chat")
+            text = " ".join(f"{e['user']} {e['assistant']}" for e in entries)
+            if query and query.lower() not in f"{title} {text}".lower():
+                continue
+            updated = max((e.get("ts", 0) for e in entries), default=0)
+            found.append(
+                {
+                    "project": name,
+                    "title": title,
+                    "renamed": name in self.titles,
+                    "exchanges": len(entries),
+                    "updated_ts": updated,
+                }
+            )
+        found.sort(key=lambda c: -c["updated_ts"])
+        return {"projects": [c["project"] for c in found], "conversations": found}
+
+    def _api(
+        self, method: str, path: str, body: dict[str, Any], query: str = ""
+    ) -> tuple[int, Any]:
         if path == "/api/health":
             return (0, None) if self.health is None else (200, self.health)
         if path == "/api/models":
             return 200, self.models
         if path == "/api/projects":
-            return 200, {"projects": self.projects}
+            return 200, self._conversations(parse_qs(query).get("q", [""])[0])
+        if path == "/api/projects/rename":
+            self.titles[body["project"]] = body["title"]
+            return 200, {"project": body["project"], "title": body["title"]}
+        if path == "/api/projects/delete":
+            self.history.pop(body["project"], None)
+            self.projects = [name for name in self.projects if name != body["project"]]
+            return 200, {"project": body["project"], "deleted": True}
         if path.startswith("/api/history/") and method == "GET":
             project = path.rsplit("/", 1)[1]
             return 200, {"project": project, "history": self.history.get(project, [])}
         if path.startswith("/api/active/"):
-            job_id = self.active[path.rsplit("/", 1)[1]]
+            job_id = self.active.get(path.rsplit("/", 1)[1])
+            if job_id is None:
+                return 204, None
             return 200, {
                 "job_id": job_id,
                 "status": "processing",

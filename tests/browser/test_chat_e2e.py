@@ -74,7 +74,7 @@ async def open_chat(context: BrowserContext, stack: Stack, project: str) -> Page
     page.errors = errors  # type: ignore[attr-defined]
     await page.goto(stack.url + "/")
     await expect(page.locator("#app")).to_have_attribute("data-ready", "true")
-    await expect(page.locator("#project")).to_have_value(project)
+    await expect(page.locator("#app")).to_have_attribute("data-project", project)
     return page
 
 

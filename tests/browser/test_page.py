@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -173,6 +174,14 @@ MARKDOWN_SAMPLES = [
     "- one\n- two\n  - nested\n\n1. first\n2. second\n\n> quote\n> more\n\nlast",
     "| a | b |\n|---|---|\n| 1 | 2 |\n\n***\n\n*em* and **strong** and `code`",
     "    indented code\n\n    more of it\n\nparagraph\n\n\n\nafter blank lines",
+    # Blocks without blank lines, merged item by item / row by row while open:
+    "- a\n- b with `x`\n  - nested\n- c\n# Heading\n1. one\n2. two\n3) other list\ntext",
+    "| h | i |\n|:--|--:|\n| 1 | 2 |\n| 3 |\nlazy row\n\n| x |\n|---|\n| y |",
+    "Intro:\n```js\nlet a = 1;\n\nlet b = 2;\n```\nafter\n~~~\nx\n~~~",
+    "* * *\n- a\n* b\n+ c",
+    # Longer than one stacked part of a streaming table / code block:
+    "| n | sq |\n|---|---|\n" + "".join(f"| {n} | {n * n} |\n" for n in range(95)) + "\nend",
+    "```\n" + "".join(f"line {n}\n" for n in range(95)) + "```\n",
 ]
 
 
@@ -202,6 +211,39 @@ async def test_incremental_rendering_matches_a_full_render(page: Page) -> None:
         MARKDOWN_SAMPLES,
     )
     assert mismatches == []
+
+
+async def test_an_open_list_or_table_keeps_its_finished_rows(page: Page) -> None:
+    kept = await page.evaluate(
+        r"""() => {
+            const { StreamRenderer } = window.Relay.markdown;
+            const check = (source, selector) => {
+                const root = document.createElement('div');
+                document.body.append(root);
+                const renderer = new StreamRenderer(root);
+                let first = null;
+                for (let i = 0; i < source.length; i += 5) {
+                    renderer.append(source.slice(i, i + 5));
+                    renderer.flush(false);
+                    first = first || root.querySelector(selector);
+                }
+                const same = first === root.querySelector(selector);
+                renderer.flush(true);
+                root.remove();
+                return same && first !== null;
+            };
+            const items = Array.from({ length: 60 }, (_, i) => `- item ${i}\n`).join('');
+            const rows = Array.from({ length: 60 }, (_, i) => `| ${i} | v |\n`).join('');
+            const code = '```\n' + Array.from({ length: 60 }, (_, i) => `line ${i}\n`).join('');
+            return [
+                check(items, '.md-open li'),
+                check('| a | b |\n|---|---|\n' + rows, '.md-open tbody tr'),
+                check(code, '.md-open pre code'),
+            ];
+        }"""
+    )
+    # The first item / row / code element is never re-created while the block grows.
+    assert kept == [True, True, True]
 
 
 async def test_returning_to_the_tab_attaches_to_a_job_started_elsewhere(
@@ -288,52 +330,226 @@ async def test_health_indicator_shows_fallback_and_unreachable(page: Page, fake:
     await expect(health).to_contain_text("unreachable")
 
 
-async def test_project_picker_validates_and_remembers(page: Page, fake: FakeRelay) -> None:
-    fake.history["alpha_1"] = [
-        {"user": "earlier question", "assistant": "earlier **answer**", "ts": 1.0, "job_id": "j1"}
-    ]
-    await page.click("#new-project")
-    name = page.locator("#new-project-name")
-    await expect(name).to_be_focused()
-    await name.fill("bad name!")
-    await page.click("#create-project")
-    await expect(page.locator("#new-project-error")).to_contain_text("letters")
-    await expect(name).to_have_attribute("aria-invalid", "true")
+def entry(n: int, project: str = "p", **fields: object) -> dict:
+    """A history entry as the server returns it."""
+    return {
+        "id": f"{project}-{n}",
+        "job_id": f"{project}-{n}",
+        "user": f"question {n}",
+        "assistant": f"answer {n}",
+        "outcome": "complete",
+        "ts": float(n),
+        **fields,
+    }
 
-    await name.fill("alpha_1")
-    await name.press("Enter")
-    await expect(page.locator("#project")).to_have_value("alpha_1")
+
+async def test_sidebar_switches_renames_searches_and_remembers(page: Page, fake: FakeRelay) -> None:
+    fake.history["alpha_1"] = [
+        {**entry(1, "alpha_1"), "user": "earlier question", "assistant": "earlier **answer**"}
+    ]
+    fake.history["beta"] = [{**entry(1, "beta"), "user": "zebra facts", "ts": 0.5}]
+    fake.projects = []  # nothing was said in "default", the conversation open
+    await page.reload()
+    items = page.locator("#conversations .conversation-open")
+    # The open conversation ("default", nothing said yet) is listed as a new chat.
+    await expect(items).to_have_text(["New chat", "earlier question", "zebra facts"])
+    await items.nth(1).click()
     await expect(page.locator(".answer strong")).to_have_text("answer")
+    await expect(page.locator("#conversation-title")).to_have_text("earlier question")
+    await expect(items.nth(0)).to_have_attribute("aria-current", "page")
+
+    await page.get_by_role("button", name="Rename “earlier question”").click()
+    title = page.get_by_label("New title")
+    await expect(title).to_be_focused()
+    await title.fill("Painting plans")
+    await title.press("Enter")
+    assert ("/api/projects/rename", {"project": "alpha_1", "title": "Painting plans"}) in fake.posts
+    await expect(items.first).to_have_text("Painting plans")
+
+    await page.fill("#search", "ZEBRA")
+    await expect(items).to_have_text(["zebra facts"])
+    await page.fill("#search", "")
+    await expect(items).to_have_count(2)
 
     await page.reload()
-    await expect(page.locator("#app")).to_have_attribute("data-ready", "true")
-    await expect(page.locator("#project")).to_have_value("alpha_1")
+    await expect(page.locator("#app")).to_have_attribute("data-project", "alpha_1")
     await expect(page.locator(".user-bubble")).to_have_text("earlier question")
 
+    await page.click("#new-chat")
+    await expect(page.locator("#app")).to_have_attribute("data-project", re.compile(r"^chat-"))
+    await expect(page.locator("#messages > li")).to_have_count(0)
+    await expect(items.first).to_have_text("New chat")
 
-async def test_history_entries_can_be_deleted_and_cleared(page: Page, fake: FakeRelay) -> None:
-    fake.history["default"] = [
-        {
-            "id": f"j{n}",
-            "user": f"question {n}",
-            "assistant": f"answer {n}",
-            "ts": n,
-            "job_id": f"j{n}",
-        }
-        for n in range(3)
-    ]
+
+async def test_deleting_a_conversation_can_be_undone(page: Page, fake: FakeRelay) -> None:
+    fake.history["keep"] = [{**entry(1, "keep"), "user": "keep me"}]
+    fake.history["drop"] = [{**entry(1, "drop"), "user": "drop me", "ts": 0.1}]
+    await page.reload()
+    items = page.locator("#conversations .conversation-open")
+    await page.get_by_role("button", name="Delete “keep me”").click()
+    await expect(items).not_to_contain_text(["keep me"])
+    await expect(page.locator("#toast")).to_contain_text("Deleted “keep me”")
+    await expect(page.locator("#toast-undo")).to_be_focused()
+    await page.click("#toast-undo")
+    await expect(items.filter(has_text="keep me")).to_have_count(1)
+    assert not [post for post in fake.posts if post[0] == "/api/projects/delete"]
+
+    await page.get_by_role("button", name="Delete “drop me”").click()
+    await page.click("#toast-dismiss")  # dismissing commits at once
+    await expect(page.locator("#toast")).to_be_hidden()
+    await expect(items.filter(has_text="drop me")).to_have_count(0)
+    assert ("/api/projects/delete", {"project": "drop"}) in fake.posts
+
+
+async def test_history_entries_can_be_deleted_with_undo_and_cleared(
+    page: Page, fake: FakeRelay
+) -> None:
+    fake.history["default"] = [entry(n, "default") for n in range(3)]
     await page.reload()
     bubbles = page.locator(".user-bubble")
     await expect(bubbles).to_have_count(3)
     await page.locator("#messages > li").nth(1).get_by_role("button", name="Delete").click()
     await expect(bubbles).to_have_text(["question 0", "question 2"])
-    assert ("/api/history/delete", {"project": "default", "id": "j1"}) in fake.posts
+    await page.click("#toast-undo")
+    await expect(bubbles).to_have_text(["question 0", "question 1", "question 2"])
+    await page.locator("#messages > li").nth(1).get_by_role("button", name="Delete").click()
+    await page.click("#toast-dismiss")
+    await expect(bubbles).to_have_text(["question 0", "question 2"])
+    deletes = [post for post in fake.posts if post[0] == "/api/history/delete"]
+    assert deletes == [("/api/history/delete", {"project": "default", "id": "default-1"})]
 
     page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
     await page.click("#clear-history")
     await expect(bubbles).to_have_count(0)
     await expect(page.locator("#empty")).to_be_visible()
     await expect(page.locator("#clear-history")).to_be_hidden()
+
+
+async def test_history_shows_each_outcome_and_the_questions_answered(
+    page: Page, fake: FakeRelay
+) -> None:
+    fake.history["default"] = [
+        entry(0, "default", qa=[{"questions": ["Which colour?"], "answers": ["blue"]}]),
+        entry(1, "default", outcome="cancelled", assistant="half an"),
+        entry(2, "default", outcome="error", assistant="", error="the agent crashed"),
+    ]
+    await page.reload()
+    answers = page.locator(".answer")
+    await expect(answers).to_have_count(3)
+    await expect(answers.nth(0)).to_have_attribute("data-state", "done")
+    await expect(answers.nth(0).locator(".qa-record")).to_contain_text("Which colour?")
+    await expect(answers.nth(0).locator(".qa-record dd")).to_have_text("blue")
+    await expect(answers.nth(1)).to_have_attribute("data-state", "cancelled")
+    await expect(answers.nth(1).locator(".answer-status")).to_have_text("Stopped")
+    await expect(answers.nth(2)).to_have_attribute("data-state", "error")
+    await expect(answers.nth(2).locator(".activity")).to_have_text("the agent crashed")
+    # The latest (failed) exchange offers Retry and Edit; earlier ones only Copy / Delete.
+    await expect(answers.nth(2).get_by_role("button", name="Retry")).to_be_visible()
+    await expect(
+        page.locator("#messages > li").nth(2).get_by_role("button", name="Edit")
+    ).to_be_visible()
+    await expect(answers.nth(0).get_by_role("button", name="Regenerate")).to_be_hidden()
+
+
+async def test_regenerate_edit_and_retry_replace_the_latest_exchange(
+    page: Page, fake: FakeRelay
+) -> None:
+    fake.history["default"] = [entry(0, "default")]
+    await page.reload()
+    await page.get_by_role("button", name="Regenerate").click()
+    await expect(page.locator(".answer").last).to_have_attribute("data-state", "done")
+    start = [body for path, body in fake.posts if path == "/api/chat/start"]
+    assert start[-1]["replaces"] == "default-0" and start[-1]["message"] == "question 0"
+    await expect(page.locator(".user-bubble")).to_have_count(1)  # replaced, not added
+    regenerated = list(fake.jobs)[-1]
+
+    await page.locator("#messages > li").last.get_by_role("button", name="Edit").click()
+    await expect(page.locator("#message")).to_have_value("question 0")
+    await expect(page.locator("#editing")).to_be_visible()
+    await page.fill("#message", "question zero, edited")
+    await page.press("#message", "Enter")
+    await expect(page.locator(".answer").last).to_have_attribute("data-state", "done")
+    start = [body for path, body in fake.posts if path == "/api/chat/start"]
+    assert start[-1]["message"] == "question zero, edited"
+    assert start[-1]["replaces"] == regenerated
+    await expect(page.locator(".user-bubble")).to_have_text(["question zero, edited"])
+
+    # A failed job puts its message back in the composer, ready to be sent again.
+    fake.plan = lambda message: [
+        ("status", {"status": "processing"}),
+        ("error", {"message": "boom"}),
+    ]
+    await ask(page, "this will fail")
+    await expect(page.locator(".answer").last).to_have_attribute("data-state", "error")
+    await expect(page.locator("#message")).to_have_value("this will fail")
+    failed_job = list(fake.jobs)[-1]
+    fake.plan = echo_events
+    await page.press("#message", "Enter")
+    await expect(page.locator(".answer").last).to_have_attribute("data-state", "done")
+    start = [body for path, body in fake.posts if path == "/api/chat/start"]
+    assert start[-1] == {
+        "message": "this will fail",
+        "project": "default",
+        "model": "echo",
+        "replaces": failed_job,
+    }
+
+
+async def test_models_hide_test_models_and_disable_unavailable_ones(
+    context: BrowserContext, fake: FakeRelay
+) -> None:
+    fake.models = {
+        "models": [
+            {"name": "local", "backend": "local", "available": True, "reason": "", "test": False},
+            {"name": "echo", "backend": "echo", "available": True, "reason": "", "test": True},
+            {
+                "name": "claude",
+                "backend": "claude",
+                "available": False,
+                "reason": "the Claude Code CLI (claude) is not installed",
+                "test": False,
+            },
+        ],
+        "default": "claude",
+        "show_test_models": False,
+    }
+    await fake.install(context)
+    page = await context.new_page()
+    await page.goto(BASE + "/")
+    await expect(page.locator("#app")).to_have_attribute("data-ready", "true")
+    await expect(page.locator("#model option[value=echo]")).to_have_count(0)
+    claude = page.locator("#model option[value=claude]")
+    await expect(claude).to_be_disabled()
+    await expect(claude).to_contain_text("not installed")
+    await expect(page.locator("#model")).to_have_value("local")  # the default cannot run
+
+
+async def test_code_blocks_and_answers_copy_with_feedback(page: Page, fake: FakeRelay) -> None:
+    await page.evaluate(
+        """() => {
+            window.__copied = [];
+            document.addEventListener('copy', (event) => {
+                const target = event.target;
+                window.__copied.push(target && target.value !== undefined
+                    ? target.value : String(document.getSelection()));
+            });
+        }"""
+    )
+    await ask(page, "Try:\n\n```python\nprint('hi')\n```\n\nDone.")
+    answer = page.locator(".answer").last
+    await expect(answer).to_have_attribute("data-state", "done")
+    copy_code = answer.get_by_role("button", name="Copy python code")
+    await copy_code.click()
+    await expect(copy_code).to_have_attribute("data-label", "Copied")
+    await expect(page.locator("#announcer")).to_have_text("Copied to the clipboard")
+    # The whole answer by keyboard: focus the button, press Enter.
+    await answer.get_by_role("button", name="Copy", exact=True).focus()
+    await page.keyboard.press("Enter")
+    await expect(answer.get_by_role("button", name="Copied", exact=True)).to_be_visible()
+    copied = await page.evaluate("window.__copied")
+    assert copied == ["print('hi')\n", "Try:\n\n```python\nprint('hi')\n```\n\nDone."]
+    # The button's label is drawn by CSS: it is no part of the answer's text.
+    assert "Copy" not in await answer.locator(".answer-body").inner_text()
 
 
 async def test_reload_reattaches_to_the_running_job(page: Page, fake: FakeRelay) -> None:

@@ -8,6 +8,7 @@ import secrets
 
 import httpx
 
+from relay.settings import Settings
 from tests.integration.test_pipeline import _wait_for_status, start_chat, words
 from tests.support.sse import read_stream
 from tests.support.stack import Stack
@@ -180,7 +181,9 @@ async def test_models_say_whether_they_are_available_and_which_are_for_tests(sta
     for model in models.values():
         assert isinstance(model["available"], bool)
         assert model["available"] or model["reason"]  # never unavailable without a reason
-    assert data["show_test_models"] is False
+    # The test stacks show them (tests pick echo in the page); by default they are hidden.
+    assert data["show_test_models"] is True
+    assert not Settings.__dataclass_fields__["show_test_models"].default
     assert echo_by_name["events"][-1].data["result"] == "still by name"
 
 

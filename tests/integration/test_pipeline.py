@@ -244,7 +244,7 @@ async def test_active_job_of_a_project_for_reattaching(
         assert active.status_code == 200
         assert active.json()["job_id"] == job["job_id"]
         await read_stream(client, job["stream_url"])
-        assert (await client.get("/api/active/reattach")).status_code == 404
+        assert (await client.get("/api/active/reattach")).status_code == 204
 
 
 async def test_health_and_queue_status_show_watchers(stack: Stack) -> None:

@@ -10,6 +10,7 @@ the trace context crosses Redis only inside the job, as in production.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,13 +72,18 @@ PRODUCER_NAME = "send relay:jobs"
 CONSUMER_NAME = "process relay:jobs"
 
 
+def test_client_settings(settings: Settings) -> Settings:
+    """``settings`` whose Host allow-list also takes the Falcon test client's host."""
+    return dataclasses.replace(settings, allowed_hosts=f"127.0.0.1,{testing.helpers.DEFAULT_HOST}")
+
+
 async def run_one_chat(
     settings: Settings, exporter: InMemorySpanExporter, *, read_stream_after: bool
 ) -> tuple[str, list[ReadableSpan]]:
     """Submit one echo chat with the browser's traceparent, let a watcher run it, and
     (optionally) open its event stream once it ended; the job id and every span."""
     exporter.clear()
-    async with testing.ASGIConductor(create_app(settings)) as conductor:
+    async with testing.ASGIConductor(create_app(test_client_settings(settings))) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
         runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
         watcher = build_watcher(settings, redis, runner, "tracing-test")
@@ -86,13 +92,14 @@ async def run_one_chat(
             result = await conductor.simulate_post(
                 "/api/chat/start",
                 json={"message": "follow this chat", "model": "echo", "cache": False},
+                host="127.0.0.1",  # on the Host allow-list (the test client's default is not)
                 headers={"traceparent": f"00-{BROWSER_TRACE_ID}-{BROWSER_SPAN_ID}-01"},
             )
             assert result.status_code == 202, result.text
             job_id = result.json["job_id"]
             await wait_for_span(exporter, CONSUMER_NAME, timeout_s=20)
             if read_stream_after:  # a finished job: the stream replays and closes
-                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}")
+                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}", host="127.0.0.1")
                 assert stream.status_code == 200 and b"event: done" in stream.content
         finally:
             watcher.stop()
@@ -175,7 +182,7 @@ async def test_the_stream_of_a_cached_answer_links_to_the_request_that_got_it(
     settings = with_redis(make_settings(tmp_path / "state"), private_redis)
     exporter.clear()
     chat = {"message": "ask me twice", "model": "echo"}
-    async with testing.ASGIConductor(create_app(settings)) as conductor:
+    async with testing.ASGIConductor(create_app(test_client_settings(settings))) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
         runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
         answers = install_cache_hooks(runner, redis, settings)

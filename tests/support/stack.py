@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ def make_settings(state_dir: Path, **overrides: Any) -> Settings:
         "state_dir": state_dir,
         "projects_dir": state_dir / "projects",
         "default_model": "echo",
+        "show_test_models": True,  # the page's picker offers echo, as the tests use it
         "echo_interval_ms": 5.0,
         "claim_idle_ms": 1500,
         "watcher_dead_after_s": 3.0,
@@ -70,3 +73,30 @@ class Stack:
         """Stop every part, front first."""
         for part in (self.nginx, self.app, self.watcher, self.redis):
             part.stop()
+
+
+@contextlib.contextmanager
+def own_stack(
+    tmp_path_factory: Any, logs_dir: Path, name: str, **overrides: Any
+) -> Iterator[Stack]:
+    """A whole stack of its own, its own Redis included, on ``make_settings(**overrides)``.
+
+    Its own Redis: a watcher of the session stack on a shared Redis would claim its
+    jobs (and "nothing was written" could not be checked).
+    """
+    redis = RedisServer(logs_dir, tmp_path_factory.mktemp(f"{name}-redis"))
+    settings = with_redis(
+        make_settings(tmp_path_factory.mktemp(f"{name}-state"), **overrides), redis
+    )
+    stack = Stack(
+        settings,
+        redis,
+        AppServer(settings, logs_dir),
+        WatcherProcess(settings, logs_dir),
+        NginxServer(settings, logs_dir),
+    )
+    try:
+        stack.ensure_running()
+        yield stack
+    finally:
+        stack.stop()

@@ -15,3 +15,6 @@ else
   cp "$work/package-lock.json" "$here/"
 fi
 NODE_PATH="$work/node_modules" node "$here/build.mjs" "$work/node_modules" "$here/../assets"
+# axe-core is for the accessibility tests only: it goes next to them, never to the page.
+mkdir -p "$here/../../../tests/browser/vendor"
+cp "$work/node_modules/axe-core/axe.min.js" "$here/../../../tests/browser/vendor/axe.min.js"
