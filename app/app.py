@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None) -> falcon.asgi.App:
         tier_names=("snapshot", "snapshot"),
     )
     semantic = semantic_tier(settings, redis)
-    responses = ResponseCache(redis, answers, settings, semantic and semantic.index)
+    responses = ResponseCache(redis, answers, settings, semantic.index if semantic else None)
     flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
     recent = RecentJobs()
     chats = ChatService(settings, queue, responses, flights, recent, history, semantic)
