@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from relay import telemetry
-from relay.connections import REDIS_DOWN_ERRORS, pool_exhausted
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE, pool_exhausted
 from relay.fallback import FileJobQueue
 from relay.jobs import Job
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
@@ -37,6 +37,8 @@ class JobQueue:
     def _set_mode(self, mode: str) -> None:
         if mode != self.mode:
             log.warning("job channel is now %s", mode)
+        if mode == "redis":
+            REDIS_OUTAGE.back()
         self.mode = mode
         telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
 
@@ -62,7 +64,7 @@ class JobQueue:
         except REDIS_DOWN_ERRORS as exc:
             if pool_exhausted(exc):
                 raise RedisUnavailableError(job_id) from exc  # busy, not down
-            log.warning("looking up %s: Redis unreachable (%s)", job_id, exc)
+            REDIS_OUTAGE.lost(exc)  # once per outage, not once per lookup
             self._set_mode("file")
             try:
                 return self.files, await self.files.get(job_id)

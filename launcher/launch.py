@@ -1,8 +1,10 @@
 """Start a whole Relay stack in the foreground and keep it running until told to stop.
 
 Order: Redis (unless ``REDIS_URL`` names one), the watcher, Granian, nginx; each
-is waited for before the next depends on it. SIGINT or SIGTERM stops everything
-and exits 0; a part that dies on its own stops everything and exits 1.
+is waited for before the next depends on it. Once all are up, a part that dies is
+started again (``launcher.supervisor``: backoff, the reason logged); SIGINT or
+SIGTERM stops everything and exits 0; a part that keeps failing stops everything
+and exits 1.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def public_url(settings: Settings) -> str:
 
 
 async def launch(settings: Settings, out: TextIO = sys.stdout) -> int:
-    """Run the stack until a signal (returns 0) or a part's death (returns 1).
+    """Run the stack until a signal (returns 0) or a part that keeps failing (returns 1).
 
     Raises ``LaunchRefused`` or ``MissingBinaryError`` before starting anything.
     """
@@ -85,16 +87,21 @@ async def _run(
         return EXIT_FAILED
 
     supervisor.say("relay", f"Relay is up at {public_url(settings)}  (Ctrl-C stops it)")
-    died = asyncio.create_task(supervisor.first_exit())
-    await asyncio.wait({died, stop_requested}, return_when=asyncio.FIRST_COMPLETED)
+    preparations = {
+        "redis": lambda: stack.prepare_redis(settings),
+        "app": lambda: stack.prepare_app(settings),
+        "nginx": lambda: stack.prepare_nginx(settings),
+    }
+    for child in list(supervisor.children):
+        supervisor.supervise(child, preparations.get(child.name))
+    gave_up = asyncio.create_task(supervisor.gave_up())
+    await asyncio.wait({gave_up, stop_requested}, return_when=asyncio.FIRST_COMPLETED)
     if stop_requested.done():
-        died.cancel()
+        gave_up.cancel()
         supervisor.say("relay", "stopping")
         return EXIT_STOPPED
     stop_requested.cancel()
-    child = died.result()
-    code = child.process.returncode
-    supervisor.say("relay", f"error: {child.name} exited unexpectedly (code {code}); stopping")
+    supervisor.say("relay", f"error: {gave_up.result()}; stopping")
     return EXIT_FAILED
 
 

@@ -68,14 +68,18 @@ def redis_data_dir(settings: Settings) -> Path:
 
 
 def redis_command(settings: Settings, data_dir: Path | None = None) -> Command:
-    """A private redis-server on loopback, AOF on so accepted jobs survive a restart."""
+    """A private redis-server on loopback, AOF on so accepted jobs survive a restart.
+
+    Redis writes the AOF before it replies, so a killed (even SIGKILLed) Redis loses
+    nothing; ``RELAY_REDIS_APPENDFSYNC`` decides what a crash of the machine may lose.
+    """
     argv = [
         find_binary("redis-server"),
         "--bind", "127.0.0.1",
         "--port", str(settings.redis_port),
         "--dir", str(data_dir or redis_data_dir(settings)),
         "--appendonly", "yes",
-        "--appendfsync", "everysec",
+        "--appendfsync", settings.redis_appendfsync,
         "--save", "",
         "--daemonize", "no",
         "--protected-mode", "yes",

@@ -186,7 +186,7 @@ async def _completion_stream(conn: HttpConnection, path: str, model: str) -> Str
     async with contextlib.aclosing(stream):
         async for events, received_ms, received_perf in stream:
             for event in events:
-                if event.data == b"[DONE]":
+                if event.data in (b"[DONE]", "[DONE]"):  # raw bytes or decoded text
                     continue
                 choices = orjson.loads(event.data).get("choices") or [{}]
                 emitted = emit_time_of(choices[0].get("delta", {}).get("content") or "")

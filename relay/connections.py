@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 import redis.asyncio as aioredis
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
 from redis.asyncio.retry import Retry
@@ -49,3 +52,46 @@ def make_redis(
 def pool_exhausted(exc: BaseException) -> bool:
     """True when no pooled connection freed up in time: Redis is busy, not down."""
     return isinstance(exc, aioredis.ConnectionError) and str(exc) == "No connection available."
+
+
+class OutageLog:
+    """Says "Redis is unreachable" once per outage, and once that it is back.
+
+    Every job, loop and request that meets the outage reports it here instead of
+    logging on its own: an outage with 40 jobs in flight is two lines, not 40
+    tracebacks. Each process has one (``REDIS_OUTAGE``).
+    """
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self._log = logger
+        self._down_since: float | None = None
+        self.interrupted = 0
+
+    @property
+    def down(self) -> bool:
+        return self._down_since is not None
+
+    def lost(self, exc: BaseException, *, interrupted_job: bool = False) -> None:
+        """Redis failed us (``exc``); logs only if it was thought reachable."""
+        self.interrupted += interrupted_job
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            self._log.warning(
+                "Redis unreachable (%s: %s); interrupted jobs resume when it is back",
+                type(exc).__name__,
+                exc,
+            )
+
+    def back(self) -> None:
+        """Redis answered; logs the end of an outage if one was under way."""
+        if self._down_since is not None:
+            self._log.warning(
+                "Redis reachable again after %.1f s; jobs interrupted meanwhile: %d",
+                time.monotonic() - self._down_since,
+                self.interrupted,
+            )
+            self._down_since, self.interrupted = None, 0
+
+
+#: This process's outage log.
+REDIS_OUTAGE = OutageLog(logging.getLogger("relay.redis"))

@@ -52,6 +52,11 @@ def project_history(project: str) -> str:
     return f"{NAMESPACE}:{{{project}}}:history"
 
 
+def project_replayed(project: str) -> str:
+    """Set of job ids whose file-mode exchange was already replayed into the history."""
+    return f"{NAMESPACE}:{{{project}}}:replayed"
+
+
 def project_meta(project: str) -> str:
     """Hash of the conversation's own facts: ``title`` when the user renamed it."""
     return f"{NAMESPACE}:{{{project}}}:meta"

@@ -17,6 +17,8 @@ from typing import Any
 
 PREFIX = "RELAY_"
 ROOT_DIR = Path(__file__).resolve().parent.parent
+#: Redis's ``appendfsync`` choices (what each costs and risks: README, Durability).
+APPENDFSYNC_POLICIES = ("always", "everysec", "no")
 #: Room for the JSON around a message (other fields, escaping) in a request body.
 BODY_ENVELOPE_BYTES = 64 * 1024
 #: Host names that always mean this machine (the default Host allow-list).
@@ -72,6 +74,11 @@ class Settings:
     )
     redis_port: int = _setting(6391, "Port of the private Redis the launcher starts")
     state_dir: Path = _setting(ROOT_DIR / "state", "Folder for Redis data, fallback queue, logs")
+    redis_appendfsync: str = _setting(
+        "everysec",
+        "fsync policy of the private Redis's append-only file: always, everysec or no "
+        "(see Durability)",
+    )
     # --- jobs ---------------------------------------------------------------------
     default_model: str = _setting("local", "Model used when a request names none")
     max_message_bytes: int = _setting(256 * 1024, "Largest accepted chat message, in bytes")
@@ -202,6 +209,13 @@ class Settings:
             value = getattr(self, f.name)
             env[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return env
+
+    def __post_init__(self) -> None:
+        if self.redis_appendfsync not in APPENDFSYNC_POLICIES:
+            choices = ", ".join(APPENDFSYNC_POLICIES)
+            raise ValueError(
+                f"RELAY_REDIS_APPENDFSYNC={self.redis_appendfsync!r} is not one of {choices}"
+            )
 
     @property
     def effective_redis_url(self) -> str:

@@ -2,12 +2,16 @@
 
 It always runs, whatever Redis is doing: jobs accepted while Redis was down are
 answered even if Redis came back meanwhile. inotify (watchfiles) reports new files
-in ``queue/`` and cancel markers in ``cancel/``; nothing sleeps in a loop.
+in ``queue/`` and cancel markers in ``cancel/``. Alongside, a lease keeper renews
+this watcher's claims every heartbeat, and a sweep (every half ``claim_idle_ms``,
+like the Redis reclaim) hands a dead watcher's expired claims back to the queue and
+replays file-mode exchanges into the Redis history once Redis answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from pathlib import Path
@@ -16,10 +20,15 @@ from typing import Any
 import redis.asyncio as aioredis
 from watchfiles import Change, awatch
 
-from relay.fallback import WATCH_STEP_MS, FileChannel
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
+from relay.emitter import JobFinishedError
+from relay.fallback import FileChannel
+from relay.fallback_history import FileHistory
+from relay.file_events import WATCH_STEP_MS
 from relay.jobs import EventType, JobStatus
+from relay.redis_queue import JobNotFoundError
 from relay.settings import Settings
-from watcher.runner import JobRunner, cancel_for_user
+from watcher.runner import JobRunner, cancel_for_user, consume_cancel, is_user_cancel
 from watcher.sinks import FileSink
 from watcher.slots import BackendSlots
 
@@ -37,6 +46,7 @@ class FileChannelLoop:
         redis: aioredis.Redis,
     ) -> None:
         self.channel = FileChannel(settings.fallback_dir)
+        self.history = FileHistory(self.channel.history)
         self._settings = settings
         self._runner = runner
         self._slots = slots
@@ -45,6 +55,14 @@ class FileChannelLoop:
         self._running: dict[str, asyncio.Task[Any]] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
+        keepers = [asyncio.create_task(self._renew_leases()), asyncio.create_task(self._sweep())]
+        try:
+            await self._claim_new(stop)
+        finally:
+            for keeper in keepers:
+                keeper.cancel()
+
+    async def _claim_new(self, stop: asyncio.Event) -> None:
         for job_id in self.channel.queued_ids():
             self._start(job_id)
         async for changes in awatch(
@@ -64,6 +82,36 @@ class FileChannelLoop:
                 elif path.parent == self.channel.cancels and path.suffix == "":
                     self._cancel(path.name)
 
+    # --- leases and the sweep ------------------------------------------------------------
+    async def _renew_leases(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.watcher_heartbeat_s)
+            for job_id, task in list(self._running.items()):
+                if not self.channel.renew(job_id) and not task.done():
+                    # Taken back as expired (we were too slow to renew): another
+                    # watcher runs it now, so this one must stop (as for a shutdown).
+                    log.warning("fallback job lease lost job_id=%s", job_id)
+                    task.cancel()
+
+    async def _sweep(self) -> None:
+        interval_s = self._settings.claim_idle_ms / 2000
+        while True:
+            self.sweep_once()
+            if self.history.pending():
+                try:
+                    replayed = await self.history.replay(self._redis)
+                    log.info("file-mode exchanges replayed into Redis count=%d", replayed)
+                except REDIS_DOWN_ERRORS as exc:
+                    REDIS_OUTAGE.lost(exc)
+            await asyncio.sleep(interval_s)  # a periodic sweep, by design (like XAUTOCLAIM)
+
+    def sweep_once(self) -> None:
+        """Hand the expired claims of dead watchers back to the queue."""
+        for job_id in self.channel.expired_claims(self._settings.claim_idle_ms / 1000):
+            if job_id not in self._running and self.channel.release(job_id):
+                log.info("fallback job lease expired, requeued job_id=%s", job_id)
+
+    # --- one job -------------------------------------------------------------------------
     def _start(self, job_id: str) -> None:
         if job_id not in self._running:
             task = asyncio.create_task(self._run_one(job_id))
@@ -82,18 +130,33 @@ class FileChannelLoop:
         log.info("fallback job claimed job_id=%s", job_id)
         finished = False
         pool = self._slots.for_model(job.model or self._settings.default_model)
-        async with self._project_locks[job.project], pool.slot():
-            sink = FileSink(self.channel, job, self._redis)
-            try:
-                if self.channel.cancel_requested(job_id):
+        try:
+            async with self._project_locks[job.project], pool.slot():
+                with contextlib.suppress(JobNotFoundError):
+                    job = self.channel.read_job(job_id)  # its state, if it ran before
+                sink = FileSink(self.channel, job, self._redis, self.history)
+                if job.status.finished:
+                    pass  # ended already (its watcher died after the last event)
+                elif self.channel.cancel_requested(job_id):
                     payload = {"status": JobStatus.CANCELLED.value}
                     await sink.finish(JobStatus.CANCELLED, EventType.STATUS, payload)
                 else:
-                    await self._runner.run(job, sink)
+                    restarted = job.status is not JobStatus.PENDING
+                    await self._runner.run(job, sink, restarted=restarted)
                 finished = True
-            finally:
-                claimed = self.channel.claimed / f"{job_id}.json"
-                if finished:
-                    claimed.unlink(missing_ok=True)
-                else:  # shutting down mid-job: hand it back, nothing accepted is lost
-                    claimed.replace(self.channel.queue / f"{job_id}.json")
+        except asyncio.CancelledError as exc:
+            if not is_user_cancel(exc):
+                raise
+            # Cancelled by the user before the runner started: end it here.
+            consume_cancel()
+            sink = FileSink(self.channel, job, self._redis, self.history)
+            with contextlib.suppress(JobFinishedError):
+                payload = {"status": JobStatus.CANCELLED.value}
+                await sink.finish(JobStatus.CANCELLED, EventType.STATUS, payload)
+            finished = True
+        finally:
+            claimed = self.channel.claimed / f"{job_id}.json"
+            if finished:
+                claimed.unlink(missing_ok=True)
+            else:  # shutting down mid-job: hand it back, nothing accepted is lost
+                self.channel.release(job_id)

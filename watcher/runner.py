@@ -25,6 +25,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import Histogram
 
 from relay import keys, models, telemetry
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import JobFinishedError
 from relay.history import entry as history_entry
 from relay.history import qa_round
@@ -42,9 +43,12 @@ from watcher.backends.base import (
     TextDelta,
 )
 from watcher.backends.registry import BackendRegistry
-from watcher.sinks import JobSink
+from watcher.sinks import ChannelLostError, JobSink
 
 log = logging.getLogger(__name__)
+
+#: The outcome of a job whose channel went away mid-run: it has not ended.
+INTERRUPTED = "interrupted"
 
 #: ``hook(job, result, chunks)``: called when a job completed, after its exchange was
 #: saved to the history and before ``done`` is emitted (so a client that reacts to
@@ -117,6 +121,8 @@ class JobRunner:
 
         ``received_ts`` is when the watcher took the job off the queue (default: now);
         the job's CONSUMER span starts there, a child of the app's PRODUCER span.
+        :data:`INTERRUPTED` means the job did not end (its channel was lost): the
+        caller must leave it unacknowledged so that it runs again.
         """
         model = job.model or self._settings.default_model
         route = models.route_name(self._settings, model)
@@ -133,7 +139,14 @@ class JobRunner:
         ) as span:
             span.set_attribute("relay.job_id", job.id)
             span.set_attribute("relay.model", route)
-            outcome = await self._run_guarded(job, model, sink, progress, restarted)
+            try:
+                outcome = await self._run_guarded(job, model, sink, progress, restarted)
+            except ChannelLostError as exc:
+                # Not the job's fault and not its end: it is reclaimed once Redis is
+                # back. The outage is logged once for all the jobs it interrupts.
+                REDIS_OUTAGE.lost(exc.__cause__ or exc, interrupted_job=True)
+                span.set_attribute("relay.outcome", INTERRUPTED)
+                return INTERRUPTED
             span.set_attribute("relay.outcome", outcome)
             telemetry.observe_with_exemplar(
                 telemetry.JOB_DURATION.labels(route, outcome), time.time() - progress.started
@@ -155,6 +168,8 @@ class JobRunner:
             result = await self._run_rounds(job, model, sink, progress, restarted)
         except JobFinishedError:
             return "cancelled"  # ended elsewhere (cancelled by the user) while we ran
+        except ChannelLostError:
+            raise
         except asyncio.CancelledError as exc:
             if not is_user_cancel(exc):
                 raise  # shutdown: leave it unacknowledged for another watcher
@@ -350,6 +365,8 @@ class JobRunner:
         for hook in self.completed_hooks:
             try:
                 await hook(job, result, tuple(progress.parts))
+            except REDIS_DOWN_ERRORS as exc:
+                REDIS_OUTAGE.lost(exc)  # the finish below meets the outage too
             except Exception:
                 log.exception("completed hook failed job_id=%s", job.id)
         await sink.finish(

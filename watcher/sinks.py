@@ -5,18 +5,22 @@ The runner talks to one :class:`JobSink` and does not know which channel it is.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 import orjson
 import redis.asyncio as aioredis
 
 from relay import keys
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
+from relay.fallback_history import FileHistory
 from relay.history import HistoryStore, is_complete
+from relay.history import entry as history_entry
 from relay.jobs import Event, EventType, Job, JobStatus, finish_fields, is_terminal
 from watcher.backends.base import Exchange
 from watcher.slots import Slot
@@ -27,6 +31,10 @@ log = logging.getLogger(__name__)
 HISTORY_FOR_CONTEXT = 20
 #: Longest single BLPOP while waiting for answers (below redis-py's 5 s socket timeout).
 ANSWER_POLL_S = 3.0
+
+
+class ChannelLostError(Exception):
+    """The job's channel (Redis) went away mid-job; the job is left to be reclaimed."""
 
 
 class JobSink(Protocol):
@@ -70,7 +78,10 @@ def _now_ms() -> float:
 
 
 class RedisSink:
-    """Events through the Lua emitter; answers from the job's answers list."""
+    """Events through the Lua emitter; answers from the job's answers list.
+
+    Redis going away surfaces as :class:`ChannelLostError`, whatever the call.
+    """
 
     mode = "redis"
 
@@ -89,27 +100,38 @@ class RedisSink:
         self._slot = slot
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
-        return await self._emitter.emit(
-            self._job.id,
-            event_type,
-            payload,
-            _now_ms(),
-            text=text,
-            fields=fields,
-            reset_text=reset_text,
-        )
+        with self._channel_errors():
+            return await self._emitter.emit(
+                self._job.id,
+                event_type,
+                payload,
+                _now_ms(),
+                text=text,
+                fields=fields,
+                reset_text=reset_text,
+            )
 
     async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
-        return await self._emitter.finish(
-            self._job.id, status, event_type, payload, _now_ms(), fields
-        )
+        with self._channel_errors():
+            return await self._emitter.finish(
+                self._job.id, status, event_type, payload, _now_ms(), fields
+            )
 
     async def wait_answers(self, timeout_s: float) -> list[Any] | None:
         # A job waiting for a person must not keep other projects from running.
         if self._slot is None:
-            return await self._pop_answers(timeout_s)
+            with self._channel_errors():
+                return await self._pop_answers(timeout_s)
         async with self._slot.released():
-            return await self._pop_answers(timeout_s)
+            with self._channel_errors():
+                return await self._pop_answers(timeout_s)
+
+    @contextlib.contextmanager
+    def _channel_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except REDIS_DOWN_ERRORS as exc:
+            raise ChannelLostError(self._job.id) from exc
 
     async def _pop_answers(self, timeout_s: float) -> list[Any] | None:
         # Short BLPOPs: each must end well within the client's socket timeout (5 s).
@@ -123,22 +145,33 @@ class RedisSink:
         return None
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
-        return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
+        with self._channel_errors():
+            return _context(await self._history.entries(project, HISTORY_FOR_CONTEXT))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
-        await self._history.append(project, entry)
+        with self._channel_errors():
+            await self._history.append(project, entry)
 
 
 class FileSink:
-    """Events appended to the fallback folder; the job file replaced atomically."""
+    """Events appended to the fallback folder; the job file replaced atomically.
+
+    The exchange of a completed job is kept in the folder (:class:`FileHistory`)
+    and replayed into the Redis history as soon as Redis answers.
+    """
 
     mode = "file"
 
-    def __init__(self, channel: FileChannel, job: Job, redis: aioredis.Redis) -> None:
+    def __init__(
+        self, channel: FileChannel, job: Job, redis: aioredis.Redis, history: FileHistory
+    ) -> None:
         self._channel = channel
         self._job = job
+        channel.end_torn_line(job.id)  # a previous attempt may have died mid-write
         self._seq = len(channel.read_events(job.id))
-        self._history = HistoryStore(redis)
+        self._redis_history = HistoryStore(redis)
+        self._redis = redis
+        self._file_history = history
 
     async def emit(self, event_type, payload, *, text="", fields=None, reset_text=False):  # type: ignore[no-untyped-def]
         if self._job.status.finished:
@@ -152,7 +185,16 @@ class FileSink:
 
     async def finish(self, status, event_type, payload, fields=None):  # type: ignore[no-untyped-def]
         all_fields = {**finish_fields(status, time.time()), **(fields or {})}
-        return await self.emit(event_type, payload, fields=all_fields)
+        seq = await self.emit(event_type, payload, fields=all_fields)
+        if status is JobStatus.CANCELLED:
+            # In file mode the end of a cancelled job is decided here, not by the app:
+            # its stopped turn joins the history here too (Redis mode: the app's cancel).
+            text = self._channel.answer_text(self._job.id)
+            stopped = history_entry(
+                user=self._job.message, assistant=text, outcome="cancelled", job_id=self._job.id
+            )
+            await self.save_history(self._job.project, stopped)
+        return seq
 
     def _apply(self, fields: dict[str, str]) -> None:
         decoded = Job.from_hash({**self._job.to_hash(), **fields, "last_seq": str(self._seq)})
@@ -163,14 +205,19 @@ class FileSink:
         return None  # questions need Redis; the job ends with an error instead
 
     async def history(self, project: str) -> tuple[Exchange, ...]:
+        """The Redis history if it answers, then the exchanges not replayed into it yet."""
         try:
-            entries = await self._history.entries(project, HISTORY_FOR_CONTEXT)
-        except REDIS_DOWN_ERRORS:
-            return ()
-        return _context(entries)
+            entries = await self._redis_history.entries(project, HISTORY_FOR_CONTEXT)
+        except REDIS_DOWN_ERRORS as exc:
+            REDIS_OUTAGE.lost(exc)
+            entries = []
+        seen = {entry.get("job_id") for entry in entries}
+        waiting = [e for _, _, e in self._file_history.pending(project) if e["job_id"] not in seen]
+        return _context([*entries, *waiting][-HISTORY_FOR_CONTEXT:])
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
+        self._file_history.save(project, entry)
         try:
-            await self._history.append(project, entry)
-        except REDIS_DOWN_ERRORS:
-            log.warning("history of %s not saved: Redis unreachable", project)
+            await self._file_history.replay(self._redis)
+        except REDIS_DOWN_ERRORS as exc:
+            REDIS_OUTAGE.lost(exc)  # kept in the folder; replayed when Redis is back

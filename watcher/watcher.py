@@ -26,14 +26,14 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, models, telemetry
-from relay.connections import REDIS_DOWN_ERRORS
+from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.jobs import EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
 from relay.settings import Settings
 from watcher import recovery
 from watcher.file_channel import FileChannelLoop
-from watcher.runner import JobRunner, cancel_for_user, consume_cancel, is_user_cancel
+from watcher.runner import INTERRUPTED, JobRunner, cancel_for_user, consume_cancel, is_user_cancel
 from watcher.sinks import RedisSink
 from watcher.slots import BackendSlots, PositionListener
 from watcher.turns import ProjectTurns
@@ -193,7 +193,7 @@ class Watcher:
                         )
             except REDIS_DOWN_ERRORS as exc:
                 group_ready = False
-                log.warning("claim loop: Redis unreachable (%s); retrying", type(exc).__name__)
+                REDIS_OUTAGE.lost(exc)
                 await asyncio.sleep(backoff_s)  # reconnect backoff
                 backoff_s = min(backoff_s * 2, 1.0)
             except aioredis.ResponseError as exc:
@@ -247,13 +247,12 @@ class Watcher:
                 telemetry.JOBS_RUNNING.set(len(self._running))
                 # Out of the backlog, without holding up the job's start for the reply.
                 self._spawn(self._leave_backlog(backend, job_id))
-                await self.runner.run(
-                    job,
-                    RedisSink(self.redis, self.emitter, job, slot),
-                    restarted=restarted,
-                    received_ts=received_ts,
+                sink = RedisSink(self.redis, self.emitter, job, slot)
+                outcome = await self.runner.run(
+                    job, sink, restarted=restarted, received_ts=received_ts
                 )
-            acknowledged = True
+            # Interrupted (Redis lost mid-job): unacknowledged, so it is reclaimed.
+            acknowledged = outcome != INTERRUPTED
         except asyncio.CancelledError as exc:
             if not is_user_cancel(exc):
                 raise  # shutdown: unacknowledged, so another watcher reclaims it
@@ -319,7 +318,10 @@ class Watcher:
         while True:
             try:
                 await self._beat()
-            except RETRIED_ERRORS as exc:
+                REDIS_OUTAGE.back()
+            except REDIS_DOWN_ERRORS as exc:
+                REDIS_OUTAGE.lost(exc)
+            except aioredis.ResponseError as exc:
                 log.debug("heartbeat failed: %s", exc)
             await asyncio.sleep(self.settings.watcher_heartbeat_s)
 

@@ -39,7 +39,12 @@ class HealthResource:
             "mode": "redis" if redis_ok else "file",
             "watchers": watchers,
             "fallback_queued": len(self._queue.files.channel.queued_ids()),
-            "process": {"pid": os.getpid(), "sse_streams": self._hub.subscription_count},
+            "process": {
+                "pid": os.getpid(),
+                # Redis-mode streams (hub subscriptions) + file-mode ones (folder watch).
+                "sse_streams": self._hub.subscription_count
+                + self._queue.files.events_watch.subscriber_count,
+            },
         }
         resp.set_header("Cache-Control", "no-store")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,45 +13,14 @@ import psutil
 import pytest
 
 from app.access import COOKIE_NAME
-from launcher import stack
 from relay.settings import Settings
-from tests.support.processes import ManagedProcess, RedisServer, running, wait_for
+from tests.support.launcher import LauncherProcess
+from tests.support.processes import RedisServer, running, wait_for
 from tests.support.stack import make_settings, with_redis
 
 TOKEN = "launcher-test-token"
 EXIT_REFUSED = 2
 PREFIXED_LINE = re.compile(r"^[a-z][a-z ]{6} \| ")
-
-
-class LauncherProcess(ManagedProcess):
-    """``python -m launcher`` with ``settings`` as its environment; ready once it says so."""
-
-    ready_timeout_s = 90.0
-
-    def __init__(self, settings: Settings, log_dir: Path, wait_until_up: bool = True) -> None:
-        self.settings = settings
-        self.wait_until_up = wait_until_up
-        command = stack.Command("launcher", [sys.executable, "-m", "launcher"], env_for(settings))
-        super().__init__(command, log_dir)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.port}"
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def is_ready(self) -> bool:
-        return not self.wait_until_up or "Relay is up at" in self.output()
-
-    def stack_processes(self) -> list[psutil.Process]:
-        """Every process the launcher started, workers included."""
-        return psutil.Process(self.pid).children(recursive=True)
-
-
-def env_for(settings: Settings) -> dict[str, str]:
-    """The launcher's environment: ``settings`` as variables, a private Redis."""
-    return stack.base_env(settings)
 
 
 def run_to_exit(settings: Settings, log_dir: Path, timeout_s: float = 30.0) -> tuple[int, str]:

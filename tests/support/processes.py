@@ -196,10 +196,18 @@ class ManagedProcess:
 class RedisServer(ManagedProcess):
     """A private redis-server (AOF on) on a free port; its data survives restarts."""
 
-    def __init__(self, log_dir: Path, data_dir: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        log_dir: Path,
+        data_dir: Path,
+        port: int | None = None,
+        appendfsync: str = Settings.redis_appendfsync,
+    ) -> None:
         self.port = port or free_port()
         self.data_dir = data_dir
-        self._settings = Settings(redis_port=self.port, state_dir=data_dir.parent)
+        self._settings = Settings(
+            redis_port=self.port, state_dir=data_dir.parent, redis_appendfsync=appendfsync
+        )
         super().__init__(stack.redis_command(self._settings, data_dir), log_dir)
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +53,15 @@ class SSEResult:
     def ended(self) -> bool:
         return bool(self.events) and self.events[-1].terminal
 
+    @property
+    def final_text(self) -> str:
+        """The text of the last attempt: chunks after the last ``reset`` status event."""
+        start = 0
+        for index, event in enumerate(self.events):
+            if event.type == "status" and event.data.get("reset"):
+                start = index
+        return "".join(e.data["text"] for e in self.events[start:] if e.type == "chunk")
+
 
 async def read_stream(
     client: httpx.AsyncClient,
@@ -61,14 +72,20 @@ async def read_stream(
     until: Callable[[SSEEvent], bool] | None = None,
     timeout_s: float = 30.0,
     headers: dict[str, str] | None = None,
+    into: SSEResult | None = None,
 ) -> SSEResult:
-    """Read events until the server ends the stream, ``stop_after`` events, or ``until``."""
+    """Read events until the server ends the stream, ``stop_after`` events, or ``until``.
+
+    With ``into``, events are appended to it as they arrive, so they are kept even if
+    the connection then fails.
+    """
     request_headers = {"Accept": "text/event-stream", **(headers or {})}
     if last_event_id is not None:
         request_headers["Last-Event-ID"] = str(last_event_id)
     timeout = httpx.Timeout(timeout_s, connect=5.0)
     async with client.stream("GET", url, headers=request_headers, timeout=timeout) as response:
-        result = SSEResult(response.status_code, response.headers)
+        result = into or SSEResult(response.status_code, response.headers)
+        result.status_code, result.headers = response.status_code, response.headers
         if response.status_code != 200:
             await response.aread()
             return result
@@ -99,3 +116,33 @@ async def read_stream(
                 else:
                     fields[name] = value
         return result
+
+
+async def follow(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    timeout_s: float = 60.0,
+    retry_s: float = 0.25,
+    headers: dict[str, str] | None = None,
+    last_event_id: int | None = None,
+) -> SSEResult:
+    """Read a stream to its terminal event the way EventSource does.
+
+    A cut connection, a refused one or an error status is followed by a reconnect
+    with ``Last-Event-ID``; the events of every connection are collected in order.
+    Raises ``TimeoutError`` if the terminal event has not come after ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
+    result = SSEResult(0, httpx.Headers())
+    while (remaining := deadline - time.monotonic()) > 0:
+        last = result.events[-1].id if result.events else last_event_id
+        with contextlib.suppress(httpx.HTTPError):  # cut or refused: reconnect
+            await read_stream(
+                client, url, last_event_id=last, timeout_s=remaining, headers=headers, into=result
+            )
+        if result.ended:
+            return result
+        await asyncio.sleep(retry_s)
+    got = len(result.events)
+    raise TimeoutError(f"{url}: no terminal event after {timeout_s:g} s ({got} events)")
