@@ -159,7 +159,7 @@ async def test_corrupt_entries_and_vectors_are_skipped(
     project = f"p-{uuid.uuid4().hex}"
     (vector,) = vectors(embedder, ["How do I exit vim?"])
     good = Entry(vector, signature("How do I exit vim?"), "k", "How do I exit vim?")
-    await redis.rpush(keys.cache_scope(project, "s"), b"not json", b'{"v": "AAAA"}')
+    await redis.rpush(keys.semantic_scope(project, "s"), b"not json", b'{"v": "AAAA"}')
     await index_of(redis).add(project, "s", good)
     match = await index_of(redis).nearest(project, "s", vector, good.signature)
     assert match is not None and match.entry.answer_key == "k"
