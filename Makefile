@@ -28,7 +28,7 @@ LOADTEST_USERS    ?= 100
 LOADTEST_DURATION ?= 60s
 LOADTEST_REPORTS  := loadtest/reports
 
-.PHONY: loadtest bench bench-peers
+.PHONY: loadtest bench bench-peers bench-semantic
 
 # The SLO gate on both paths: the echo model, then the openai model on the mock upstream.
 loadtest: setup
@@ -46,6 +46,10 @@ loadtest: setup
 bench-peers: setup
 	$(PYTHON) -m loadtest.peers --json $(LOADTEST_REPORTS)/peers.json && \
 		$(PYTHON) -m loadtest.peers_report $(LOADTEST_REPORTS)/peers.json BENCHMARKS.md
+
+# The semantic cache: model load/RSS, a miss's added latency, a hit through nginx, pair quality.
+bench-semantic: setup
+	$(PYTHON) -m loadtest.semantic_bench --json $(LOADTEST_REPORTS)/semantic.json
 
 bench: setup
 	$(PYTHON) -m loadtest.bench --mode all --profile --json $(LOADTEST_REPORTS)/bench.json; \

@@ -50,6 +50,7 @@ from relay import telemetry
 from relay.cache import BoundedMemoryCache, TieredCache, make_redis_tier
 from relay.connections import make_redis
 from relay.conversations import ConversationStore
+from relay.embeddings import BatchingEmbedder
 from relay.emitter import EventEmitter
 from relay.fallback import FileChannel, FileJobQueue
 from relay.history import HistoryStore
@@ -58,6 +59,7 @@ from relay.logs import configure_logging
 from relay.recent import RecentJobs
 from relay.redis_queue import RedisJobQueue
 from relay.response_cache import ResponseCache
+from relay.semantic_cache import SemanticTier, semantic_index
 from relay.settings import Settings
 from relay.single_flight import SingleFlight, marker_ttl_s
 
@@ -71,15 +73,22 @@ class Lifecycle:
     """Start-up and shut-down of the process-wide clients (Falcon lifespan hooks)."""
 
     def __init__(
-        self, hub: EventHub, redis: aioredis.Redis, caches: tuple[TieredCache, ...] = ()
+        self,
+        hub: EventHub,
+        redis: aioredis.Redis,
+        caches: tuple[TieredCache, ...] = (),
+        semantic: SemanticTier | None = None,
     ) -> None:
         self._hub = hub
         self._redis = redis
         self._caches = caches
+        self._semantic = semantic
         self._flusher: asyncio.Task[None] | None = None
 
     async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         await self._hub.start()
+        if self._semantic is not None:
+            await self._semantic.warm()  # the model loads once per process, before any chat
         self._flusher = asyncio.create_task(telemetry.CHUNK_DELIVERY_BUFFER.flush_periodically())
         log.info("app started")
 
@@ -90,7 +99,15 @@ class Lifecycle:
         await self._hub.stop()
         for cache in self._caches:
             await cache.close()
+        if self._semantic is not None:
+            self._semantic.close()
         await self._redis.aclose()
+
+
+def semantic_tier(settings: Settings, redis: aioredis.Redis) -> SemanticTier | None:
+    """The app's semantic tier: the index and this process's embedding model."""
+    index = semantic_index(settings, redis)
+    return None if index is None else SemanticTier(index, BatchingEmbedder())
 
 
 def create_app(
@@ -125,17 +142,18 @@ def create_app(
         settings.cache_snapshot_max_age_s,
         tier_names=("snapshot", "snapshot"),
     )
-    responses = ResponseCache(redis, answers, settings)
+    semantic = semantic_tier(settings, redis)
+    responses = ResponseCache(redis, answers, settings, semantic.index if semantic else None)
     flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
     recent = RecentJobs()
-    chats = ChatService(settings, queue, responses, flights, recent, history)
+    chats = ChatService(settings, queue, responses, flights, recent, history, semantic)
     conversations = ConversationStore(redis)
 
     access = access_middleware(settings)
     middleware = [
         *telemetry_middleware(),  # first: it times everything, 401s included
         *access,
-        Lifecycle(hub, redis, (answers,)),
+        Lifecycle(hub, redis, (answers,), semantic),
     ]
     app = falcon.asgi.App(middleware=middleware, cors_enable=False)
     json_handler = media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)

@@ -16,11 +16,19 @@ from app import validation
 from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
 from relay import history, keys, models, telemetry
+from relay.cache import count
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.history import HistoryStore, Removal
 from relay.jobs import DEFAULT_PROJECT, EventType, Job, JobStatus
 from relay.recent import RecentJobs
-from relay.response_cache import CachedAnswer, ResponseCache, cached_timings
+from relay.response_cache import (
+    CachedAnswer,
+    ResponseCache,
+    answer_key,
+    cache_scope,
+    cached_timings,
+)
+from relay.semantic_cache import Match, SemanticTier, encode_vector
 from relay.settings import Settings
 from relay.single_flight import SingleFlight
 
@@ -42,6 +50,8 @@ class ChatRequest:
     use_cache: bool
     #: The id of the project's latest exchange this one replaces (regenerate, edit).
     replaces: str | None = None
+    #: Whether a paraphrase may answer it (``cache: "exact"`` asks for exact only).
+    semantic: bool = True
 
     @classmethod
     def parse(cls, body: dict[str, Any], settings: Settings) -> ChatRequest:
@@ -54,8 +64,11 @@ class ChatRequest:
             raise bad_request("unknown_model", f"unknown model {model!r}; configured: {configured}")
         personality = validation.optional_string(body, "personality", 4000)
         use_cache = body.get("cache", True)
+        semantic = use_cache is True
+        if use_cache == "exact":
+            use_cache = True
         if not isinstance(use_cache, bool):
-            raise bad_request("invalid_cache", "cache must be true or false")
+            raise bad_request("invalid_cache", 'cache must be true, false or "exact"')
         replaces = body.get("replaces")
         if replaces is not None and (not isinstance(replaces, str) or not 1 <= len(replaces) <= 64):
             raise bad_request("invalid_replaces", "replaces must be the id of an exchange")
@@ -63,7 +76,8 @@ class ChatRequest:
         # reach the agent: an answer replaced is never served from the cache.
         if replaces is not None:
             use_cache = False
-        return cls(message, project, model, personality, use_cache, replaces)
+        semantic = semantic and use_cache
+        return cls(message, project, model, personality, use_cache, replaces, semantic)
 
 
 class ChatService:
@@ -77,8 +91,10 @@ class ChatService:
         flights: SingleFlight | None = None,
         recent: RecentJobs | None = None,
         history: HistoryStore | None = None,
+        semantic: SemanticTier | None = None,
     ) -> None:
         self._settings = settings
+        self._semantic = semantic
         self._history = history
         self._queue = queue
         self._responses = responses
@@ -108,7 +124,8 @@ class ChatService:
         if request.replaces is not None:
             await self._replace(request.project, request.replaces)
         if self._responses is not None and self._responses.applies(job.model, job.use_cache):
-            reused = await self._reuse(self._responses, job)
+            semantic = request.semantic and self._responses.semantic_applies(job.model)
+            reused = await self._reuse(self._responses, job, semantic)
             if reused is not None:
                 return reused
         with telemetry.tracer.start_as_current_span(
@@ -145,24 +162,39 @@ class ChatService:
         if self._responses is not None:
             await self._responses.invalidate_project(project)
 
-    async def _reuse(self, responses: ResponseCache, job: Job) -> Job | None:
+    async def _reuse(self, responses: ResponseCache, job: Job, semantic: bool) -> Job | None:
         """A finished job with the cached answer, or the identical job already running.
 
         None means ``job`` must run (its ``cache_key`` is set, and it holds the
         single-flight marker when Redis allowed). Redis being unreachable only
         means a miss: the job then goes to the file fallback like any other.
+        The semantic tier is asked only when the exact one missed.
         """
         lookup_started = time.time()
         try:
-            job.cache_key = await responses.key_for(
-                job.project, job.model, job.personality, job.message
-            )
+            generation, fingerprint = await responses.context_of(job.project)
         except CACHE_ERRORS:
             return None
+        scoped_model = responses.model_scope(job.model)  # the upstream's, for a route
+        job.cache_key = answer_key(
+            scoped_model, job.personality, job.project, generation, fingerprint, job.message
+        )
         answer = await responses.lookup(job.cache_key)
+        count("exact", "miss" if answer is None else "hit")  # l1/l2 count where it was found
+        match: Match | None = None
+        if answer is None and semantic and self._semantic is not None:
+            scope = cache_scope(scoped_model, job.personality, job.project, generation, fingerprint)
+            match, vector = await self._semantic.find(job.project, scope, job.message)
+            if match is not None:
+                answer = await responses.lookup(match.entry.answer_key)
+            if answer is not None and match is not None and vector is not None:
+                await self._semantic.add_paraphrase(job.project, scope, job.message, vector, match)
+            elif vector is not None:
+                match = None
+                job.prompt_embedding = encode_vector(vector)  # the watcher files the answer
         if answer is not None:
             try:
-                hit = await self._store_hit(job, answer, lookup_started)
+                hit = await self._store_hit(job, answer, lookup_started, match)
             except CACHE_ERRORS as exc:
                 log.debug("cache hit not served job_id=%s: %s", job.id, exc)
                 return None
@@ -178,27 +210,38 @@ class ChatService:
             telemetry.JOBS_SUBMITTED.labels("single_flight").inc()
         return running
 
-    async def _store_hit(self, job: Job, answer: CachedAnswer, lookup_started: float) -> Job:
-        """Store a finished job replaying ``answer``'s chunks, then ``done`` (cached)."""
-        hit = dataclasses.replace(job, result=answer.result, cached=True)
+    async def _store_hit(
+        self, job: Job, answer: CachedAnswer, lookup_started: float, match: Match | None
+    ) -> Job:
+        """Store a finished job replaying ``answer``'s chunks, then ``done`` (cached).
+
+        ``match`` is the semantic tier's (None: an exact hit); ``done`` then carries
+        its similarity, and the history entry the question it paraphrased.
+        """
+        tier = "exact" if match is None else "semantic"
+        hit = dataclasses.replace(job, result=answer.result, cached=tier)
         events: list[tuple[EventType, dict[str, Any]]] = [
             (EventType.CHUNK, {"text": chunk}) for chunk in answer.chunks
         ]
-        done = {
-            "result": answer.result,
-            "cached": True,
-            "timings": cached_timings(lookup_started),
-            "finish_reason": "stop",  # only whole answers are ever cached
-        }
+        done: dict[str, Any] = {"result": answer.result, "cached": tier}
+        if match is not None:
+            done["similarity"] = round(match.similarity, 4)
+        done["timings"] = cached_timings(lookup_started)
+        done["finish_reason"] = "stop"  # only whole answers are ever cached
         events.append((EventType.DONE, done))
         # The exchange joins the conversation as if the agent had answered it.
-        entry = history.entry(user=job.message, assistant=answer.result, job_id=job.id)
+        entry = history.entry(
+            user=job.message,
+            assistant=answer.result,
+            job_id=job.id,
+            same_as="" if match is None else match.entry.prompt,
+        )
         events_written = await self._queue.store_answered(
             hit, events, event_log_ttl_s=self._settings.event_log_ttl_s, history_entry=entry
         )
         if self._recent is not None:
             self._recent.remember(hit.id, events_written, hit.traceparent)
-        log.debug("cache hit job_id=%s from job_id=%s", job.id, answer.job_id)
+        log.debug("%s cache hit job_id=%s from job_id=%s", tier, job.id, answer.job_id)
         return hit
 
 

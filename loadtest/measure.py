@@ -40,6 +40,8 @@ class ChatTrace:
     chunks: int = 0
     result: str | None = None
     cached: bool | None = None
+    #: The tier that answered ("exact", "semantic"), "" when none did.
+    cache_tier: str = ""
     server_timings: dict[str, float | None] = field(default_factory=dict)
     terminal: str | None = None  # "done", "error", or "status:<status>"
     error: str | None = None
@@ -75,6 +77,7 @@ class ChatTrace:
                 if kind == "done":
                     self.result = data.get("result")
                     self.cached = bool(data.get("cached"))
+                    self.cache_tier = str(data.get("cached") or "")
                     self.server_timings = data.get("timings") or {}
                 else:
                     self.fail(f"error event: {data.get('message', '')[:200]}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from loadtest import peers_report
+from loadtest import peers_report, semantic_bench
 from loadtest.stats import fmt_ms
 
 ANALYSIS = Path(__file__).with_name("analysis.md")
@@ -28,6 +28,7 @@ COMMANDS = """\
 ```sh
 make bench                       # starts its own stack, runs every scenario, rewrites this file
 BENCH_SOAK_S=60 make bench       # the same with a 1-minute soak instead of 10
+make bench-semantic             # semantic cache: model cost, miss overhead, hit via nginx
 make loadtest                    # Locust: 100 users, 60 s, SLO gate (LOADTEST_USERS, _DURATION)
 .venv/bin/python -m loadtest.bench --mode chats --chats 100        # one scenario, own stack
 .venv/bin/python -m loadtest.bench --mode hold --streams 10000 --live-streams 100
@@ -328,8 +329,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = orjson.loads(args.results.read_bytes())
     # `make bench-peers` owns its block of the same file: keep it as it is.
-    kept = peers_report.existing_block(args.output.read_text()) if args.output.exists() else ""
-    args.output.write_text(render(results) + ("\n" + kept if kept else ""))
+    # So do `make bench-semantic`'s.
+    existing = args.output.read_text() if args.output.exists() else ""
+    kept = "".join(
+        "\n" + block
+        for block in (
+            peers_report.existing_block(existing),
+            semantic_bench.existing_block(existing),
+        )
+        if block
+    )
+    args.output.write_text(render(results) + kept)
     print(f"wrote {args.output}")
     return 0
 

@@ -39,6 +39,7 @@ def entry(
     error: str = "",
     qa: Sequence[dict[str, Any]] = (),
     ts: float | None = None,
+    same_as: str = "",
 ) -> dict[str, Any]:
     """One history entry; its id is the job's id, or a new random one without a job."""
     if outcome not in OUTCOMES:
@@ -55,6 +56,10 @@ def entry(
         item["error"] = error
     if qa:
         item["qa"] = [dict(round_) for round_ in qa]
+    if same_as:
+        # A semantic cache hit: the question it paraphrased, which the cache's
+        # fingerprint counts instead (so the exchange counts once, like a repeat).
+        item["same_as"] = same_as
     return item
 
 

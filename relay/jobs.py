@@ -146,7 +146,11 @@ class Job:
     activity: str = ""
     result: str = ""
     error: str = ""
-    cached: bool = False
+    #: "" or the cache tier that answered ("exact", "semantic").
+    cached: str = ""
+    #: The prompt's embedding (base64 float32) when the semantic tier looked it up and
+    #: missed: the watcher files the answer under it.
+    prompt_embedding: str = ""
     questions: list[Any] = field(default_factory=list)
     answers: list[Any] = field(default_factory=list)
     cache_key: str = ""
@@ -155,7 +159,7 @@ class Job:
     last_seq: int = 0
 
     _JSON_FIELDS = ("questions", "answers")
-    _BOOL_FIELDS = ("use_cache", "cached")
+    _BOOL_FIELDS = ("use_cache",)
     _FLOAT_FIELDS = ("created_ts", "started_ts", "finished_ts")
     _INT_FIELDS = ("attempt", "last_seq")
 
@@ -189,6 +193,8 @@ class Job:
                 values[name] = int(text or 0)
             elif name == "status":
                 values[name] = JobStatus(text)
+            elif name == "cached":
+                values[name] = {"0": "", "1": "exact"}.get(text, text)  # older hashes: flags
             else:
                 values[name] = text
         return cls(**values)
@@ -200,6 +206,8 @@ class Job:
     def from_json(cls, raw: bytes | str) -> Job:
         values = orjson.loads(raw)
         values["status"] = JobStatus(values["status"])
+        if isinstance(values.get("cached"), bool):  # files written before tiers were named
+            values["cached"] = "exact" if values["cached"] else ""
         return cls(**values)
 
     def timings(self) -> dict[str, float | None]:

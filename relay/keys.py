@@ -82,6 +82,11 @@ def cache_generation(project: str) -> str:
     return f"{NAMESPACE}:{{{project}}}:cache_gen"
 
 
+def semantic_scope(project: str, scope: str) -> str:
+    """Semantic cache: the prompts (vectors) answered in one cache scope of ``project``."""
+    return f"{NAMESPACE}:{{{project}}}:semantic:{scope}"
+
+
 def backend_backlog(backend: str) -> str:
     """Sorted set of the jobs waiting to start on ``backend`` (score: submit time).
 

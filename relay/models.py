@@ -137,7 +137,7 @@ def parse_routes(spec: str) -> list[ModelRoute]:
     return routes
 
 
-def cache_scope(settings: Settings, model: str) -> str:
+def upstream_scope(settings: Settings, model: str) -> str:
     """The model part of an answer's cache key (the route's upstream included)."""
     route = resolve(settings, model)
     return model if route is None else route.cache_scope(model)

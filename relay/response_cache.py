@@ -35,7 +35,9 @@ import redis.asyncio as aioredis
 from relay import keys
 from relay.cache import TieredCache, digest
 from relay.jobs import Job
-from relay.models import cache_scope, resolve
+from relay.models import resolve, upstream_scope
+from relay.prompt_signature import signature
+from relay.semantic_cache import Entry, SemanticIndex, decode_vector
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,12 @@ def normalize_prompt(text: str) -> str:
 
 
 def exchange_identity(entry: dict[str, Any]) -> str:
-    """What makes two history exchanges "identical": normalized question, exact answer."""
-    return digest(normalize_prompt(str(entry.get("user", ""))), str(entry.get("assistant", "")))
+    """What makes two history exchanges "identical": normalized question, exact answer.
+
+    A semantic hit's entry counts as the question it paraphrased (``same_as``).
+    """
+    question = str(entry.get("same_as") or entry.get("user", ""))
+    return digest(normalize_prompt(question), str(entry.get("assistant", "")))
 
 
 def context_fingerprint(entries: Iterable[dict[str, Any]], window: int = CONTEXT_WINDOW) -> str:
@@ -118,19 +124,24 @@ def last_entry(raw: Sequence[bytes]) -> dict[str, Any] | None:
     return None
 
 
+def cache_scope(
+    model: str, personality: str, project: str, generation: int, fingerprint: str
+) -> str:
+    """Everything an answer depends on but the prompt.
+
+    The exact key is this scope plus the normalized prompt; the semantic tier
+    searches the prompts filed under the same scope. One function, so that both
+    tiers always separate answers by the same facts.
+    """
+    return digest("scope", model, personality, project, str(generation), fingerprint)
+
+
 def answer_key(
     model: str, personality: str, project: str, generation: int, fingerprint: str, prompt: str
 ) -> str:
     """The cache key: a fixed-size digest whatever the size of the prompt."""
-    return digest(
-        "answer",
-        model,
-        personality,
-        project,
-        str(generation),
-        fingerprint,
-        normalize_prompt(prompt),
-    )
+    scope = cache_scope(model, personality, project, generation, fingerprint)
+    return digest("answer", scope, normalize_prompt(prompt))
 
 
 @dataclass(frozen=True)
@@ -165,10 +176,18 @@ def valid_answer(value: Any) -> bool:
 class ResponseCache:
     """Looks answers up for the app and stores completed answers for the watcher."""
 
-    def __init__(self, redis: aioredis.Redis, tiers: TieredCache, settings: Settings) -> None:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        tiers: TieredCache,
+        settings: Settings,
+        semantic: SemanticIndex | None = None,
+    ) -> None:
         self._redis = redis
         self._tiers = tiers
         self._settings = settings
+        #: The semantic tier's index (None: exact only).
+        self.semantic = semantic
 
     def applies(self, model: str, use_cache: bool) -> bool:
         """False when the request opted out or the model's answers are never cached.
@@ -181,22 +200,30 @@ class ResponseCache:
         route = resolve(self._settings, model)
         return route is None or not route.side_effects or model in self._settings.cache_agents
 
+    def semantic_applies(self, model: str) -> bool:
+        """Whether paraphrases may reuse ``model``'s answers: never for side effects."""
+        route = resolve(self._settings, model)
+        return self.semantic is not None and (route is None or not route.side_effects)
+
     async def key_for(self, project: str, model: str, personality: str, prompt: str) -> str:
         """The key for ``prompt`` in the project's current conversation (one round trip).
 
         Raises the Redis error when Redis is unreachable: without the history the
         context is unknown, so the caller treats it as a miss.
         """
-        raw, generation = await self._context(project)
-        scope = cache_scope(self._settings, model)
+        generation, fingerprint = await self.context_of(project)
         return answer_key(
-            scope,
-            personality,
-            project,
-            generation,
-            history_fingerprint(raw, self._settings.context_exchanges),
-            prompt,
+            self.model_scope(model), personality, project, generation, fingerprint, prompt
         )
+
+    def model_scope(self, model: str) -> str:
+        """The model part of the keys: the name, and for an upstream its base URL and model."""
+        return upstream_scope(self._settings, model)
+
+    async def context_of(self, project: str) -> tuple[int, str]:
+        """The project's cache generation and conversation fingerprint (one round trip)."""
+        raw, generation = await self._context(project)
+        return generation, history_fingerprint(raw, self._settings.context_exchanges)
 
     async def _context(self, project: str) -> tuple[list[bytes], int]:
         # Both keys carry the {project} hash tag: one slot, so MULTI is Cluster-safe,
@@ -241,11 +268,18 @@ class ResponseCache:
                     log.debug("answer of job_id=%s not cached: history moved", job.id)
                     return
                 fingerprint = history_fingerprint(raw, self._settings.context_exchanges)
-                scope = cache_scope(self._settings, model)
+                scoped_model = self.model_scope(model)
                 key = answer_key(
-                    scope, job.personality, job.project, generation, fingerprint, job.message
+                    scoped_model, job.personality, job.project, generation, fingerprint, job.message
                 )
                 await self.store(key, CachedAnswer(result, tuple(chunks), job.id))
+                vector = decode_vector(job.prompt_embedding) if job.prompt_embedding else None
+                if self.semantic is not None and vector is not None:
+                    scope = cache_scope(
+                        scoped_model, job.personality, job.project, generation, fingerprint
+                    )
+                    entry = Entry(vector, signature(job.message), key, job.message)
+                    await self.semantic.add(job.project, scope, entry)
         except Exception as exc:  # Redis down (file fallback) or slow: just not cached
             log.debug("answer of job_id=%s not cached: %s: %s", job.id, type(exc).__name__, exc)
 

@@ -192,6 +192,12 @@ class Settings:
         "",
         "Comma-separated models with side effects (claude) whose answers are cached anyway",
     )
+    semantic_cache: bool = _setting(
+        True, "Semantic tier: a paraphrase of the question just answered reuses its answer"
+    )
+    semantic_cache_threshold: float = _setting(
+        0.80, "Least cosine similarity of a semantic cache hit (signatures must match too)"
+    )
     cache_snapshot_max_age_s: int = _setting(
         60, "max-age of a finished job's status snapshot (L1 and the nginx micro-cache)"
     )

@@ -154,6 +154,25 @@ SSE_CONNECTIONS = Gauge(
 JOBS_SUBMITTED = Counter(
     "relay_jobs_submitted_total", "Jobs accepted, by path", ["path"], registry=APP_REGISTRY
 )
+#: Semantic tier: how alike a hit's prompt was to the one it reused, and the model's cost.
+SEMANTIC_SIMILARITY = Histogram(
+    "relay_semantic_cache_hit_similarity",
+    "Cosine similarity of semantic cache hits to the prompt they reused",
+    buckets=(0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98, 0.99, 1.0),
+    registry=APP_REGISTRY,
+)
+EMBEDDING_SECONDS = Histogram(
+    "relay_embedding_seconds",
+    "Time to embed one batch of prompts (semantic cache)",
+    buckets=LATENCY_BUCKETS_S,
+    registry=APP_REGISTRY,
+)
+EMBEDDING_BATCH = Histogram(
+    "relay_embedding_batch_size",
+    "Prompts embedded together in one batch",
+    buckets=(1, 2, 4, 8, 16, 32),
+    registry=APP_REGISTRY,
+)
 QUEUE_DEPTH = Gauge(
     "relay_queue_depth",
     "Jobs submitted and not started yet (unclaimed, or claimed and waiting), per backend",

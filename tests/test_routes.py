@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from relay.models import ModelRoute, cache_scope, parse_routes, resolve
+from relay.models import ModelRoute, parse_routes, resolve, upstream_scope
 from relay.response_cache import answer_key
 from relay.settings import Settings
 
@@ -38,12 +38,12 @@ def test_the_cache_key_changes_with_the_upstream_base_url_and_model() -> None:
     other_url = dataclasses.replace(base, openai_base_url="http://127.0.0.1:9001/v1")
 
     def key(settings: Settings) -> str:
-        return answer_key(cache_scope(settings, "openai"), "", "p", 0, "", "hello")
+        return answer_key(upstream_scope(settings, "openai"), "", "p", 0, "", "hello")
 
     assert len({key(base), key(other_model), key(other_url)}) == 3
     assert key(base) == key(dataclasses.replace(base))  # and stays put otherwise
     # Routes served by other backends keep their plain name as the scope.
-    assert cache_scope(base, "echo") == "echo"
+    assert upstream_scope(base, "echo") == "echo"
 
 
 def test_the_default_route_reads_openai_api_key_and_other_routes_only_their_own() -> None:

@@ -17,6 +17,7 @@ from relay.emitter import EventEmitter
 from relay.logs import configure_logging
 from relay.redis_queue import RedisJobQueue, live_watchers
 from relay.response_cache import ResponseCache
+from relay.semantic_cache import semantic_index
 from relay.settings import Settings
 from relay.single_flight import SingleFlight, marker_ttl_s
 from watcher.backends.registry import BackendRegistry
@@ -43,7 +44,10 @@ def install_cache_hooks(
         make_redis_tier(settings.effective_redis_url, f"relay-watcher-{os.getpid()}"),
         settings.cache_ttl_s,
     )
-    runner.completed_hooks.append(ResponseCache(redis, answers, settings).remember_completed)
+    # The semantic index files answers under the vector the app computed on its miss:
+    # the watcher never loads the embedding model.
+    responses = ResponseCache(redis, answers, settings, semantic_index(settings, redis))
+    runner.completed_hooks.append(responses.remember_completed)
     flights = SingleFlight(redis, marker_ttl_s(settings.job_timeout_s))
     runner.completed_hooks.append(flights.release_completed)
     return answers

@@ -90,7 +90,7 @@ class ChatStatusResource:
             "result": job.result,
             "error": job.error,
             "questions": job.questions,
-            "cached": job.cached,
+            "cached": job.cached or False,
             "last_event_id": job.last_seq,
             "mode": channel.mode,
             "created_ts": job.created_ts,

@@ -309,3 +309,15 @@ async def test_health_indicator_follows_redis_and_nginx(page: Page, running_stac
     await expect(health).to_contain_text("unreachable")
     await asyncio.to_thread(running_stack.nginx.start)
     await expect(health).to_have_attribute("data-state", "ok", timeout=10_000)
+
+
+async def test_a_paraphrase_is_answered_from_the_semantic_cache_and_says_so(page: Page) -> None:
+    await ask(page, "What is the capital of France?")
+    await expect_done(page)
+    await ask(page, "What's the capital city of France?")
+    await expect_done(page)
+    assert (await answer_text(page)).strip() == "What is the capital of France?"
+    latency = page.locator("#messages > li:last-child .latency")
+    await expect(latency).to_contain_text("cached (similar 0.")
+    await expect(page.locator(ANSWER)).to_have_attribute("data-cached", "semantic")
+    assert page.errors == []  # type: ignore[attr-defined]

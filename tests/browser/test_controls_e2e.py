@@ -139,7 +139,7 @@ async def test_regenerate_runs_again_edit_resends_and_retry_restores(
     await expect_done(page)
     await ask(page, "tell me something")  # the same again: the cache answers
     await expect_done(page)
-    await expect(page.locator(f"{LAST} .answer")).to_have_attribute("data-cached", "true")
+    await expect(page.locator(f"{LAST} .answer")).to_have_attribute("data-cached", "exact")
 
     await page.locator(LAST).get_by_role("button", name="Regenerate").click()
     await expect(page.locator(f"{LAST} .answer")).to_have_attribute("data-state", "done")

@@ -20,6 +20,6 @@ def test_cache_hit_stream_from_memory_equals_the_event_log(stack: Stack) -> None
     with stack.redis.client() as redis:
         logged = [Event.from_fields(f) for _, f in redis.xrange(keys.job_events(hit["job_id"]))]
     frames = b"".join(event.frame for event in logged)
-    assert b'"cached":true' in frames
+    assert b'"cached":"exact"' in frames
     assert streamed == b"retry: 1000\n\n" + frames
     assert resumed == b"retry: 1000\n\n" + b"".join(e.frame for e in logged if e.seq > 2)

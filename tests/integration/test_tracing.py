@@ -201,7 +201,7 @@ async def test_the_stream_of_a_cached_answer_links_to_the_request_that_got_it(
             exporter.clear()
             hit = await conductor.simulate_post("/api/chat/start", json=chat)
             stream = await conductor.simulate_get(f"/api/sse/status/{hit.json['job_id']}")
-            assert b'"cached":true' in stream.content
+            assert b'"cached":"exact"' in stream.content
         finally:
             watcher.stop()
             await asyncio.wait_for(watching, timeout=20)

