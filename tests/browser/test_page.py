@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from playwright.async_api import BrowserContext, Page, Request, Route, expect
@@ -372,6 +373,17 @@ def entry(n: int, project: str = "p", **fields: object) -> dict:
     }
 
 
+async def posts_of(fake: FakeRelay, path: str) -> list[tuple[str, dict[str, Any]]]:
+    """The page's POSTs to ``path``, waiting up to 5 s for the first: the UI updates
+    before its request lands, so asserting at once would race the page's fetch."""
+    for _ in range(100):
+        found = [post for post in fake.posts if post[0] == path]
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    return []
+
+
 async def test_sidebar_switches_renames_searches_and_remembers(page: Page, fake: FakeRelay) -> None:
     fake.history["alpha_1"] = [
         {**entry(1, "alpha_1"), "user": "earlier question", "assistant": "earlier **answer**"}
@@ -392,7 +404,9 @@ async def test_sidebar_switches_renames_searches_and_remembers(page: Page, fake:
     await expect(title).to_be_focused()
     await title.fill("Painting plans")
     await title.press("Enter")
-    assert ("/api/projects/rename", {"project": "alpha_1", "title": "Painting plans"}) in fake.posts
+    renamed = ("/api/projects/rename", {"project": "alpha_1", "title": "Painting plans"})
+    await posts_of(fake, "/api/projects/rename")
+    assert renamed in fake.posts
     await expect(items.first).to_have_text("Painting plans")
 
     await page.fill("#search", "ZEBRA")
@@ -427,6 +441,7 @@ async def test_deleting_a_conversation_can_be_undone(page: Page, fake: FakeRelay
     await page.click("#toast-dismiss")  # dismissing commits at once
     await expect(page.locator("#toast")).to_be_hidden()
     await expect(items.filter(has_text="drop me")).to_have_count(0)
+    await posts_of(fake, "/api/projects/delete")
     assert ("/api/projects/delete", {"project": "drop"}) in fake.posts
 
 
@@ -444,7 +459,7 @@ async def test_history_entries_can_be_deleted_with_undo_and_cleared(
     await page.locator("#messages > li").nth(1).get_by_role("button", name="Delete").click()
     await page.click("#toast-dismiss")
     await expect(bubbles).to_have_text(["question 0", "question 2"])
-    deletes = [post for post in fake.posts if post[0] == "/api/history/delete"]
+    deletes = await posts_of(fake, "/api/history/delete")
     assert deletes == [("/api/history/delete", {"project": "default", "id": "default-1"})]
 
     page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
