@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import redis.asyncio as aioredis
 
+from loadtest import marked_blocks
 from loadtest.aioclient import HttpConnection
 from loadtest.measure import ChatTrace
 from loadtest.scenarios import START_PATH
@@ -255,20 +256,12 @@ def render(report: dict[str, Any]) -> str:
 
 def splice(document: str, block: str) -> str:
     """``document`` with its semantic block replaced by ``block`` (appended if absent)."""
-    if BEGIN in document and END in document:
-        head, _, rest = document.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        return head + block.rstrip("\n") + tail
-    return document.rstrip("\n") + "\n\n" + block
+    return marked_blocks.splice(document, block, BEGIN, END)
 
 
 def existing_block(document: str) -> str:
     """The semantic block of ``document`` (empty if it has none), markers included."""
-    if BEGIN not in document or END not in document:
-        return ""
-    _, _, rest = document.partition(BEGIN)
-    inner, _, _ = rest.partition(END)
-    return BEGIN + inner + END + "\n"
+    return marked_blocks.existing_block(document, BEGIN, END)
 
 
 def main(argv: list[str] | None = None) -> int:
