@@ -18,8 +18,8 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, ex
 
 from tests.browser.browser_config import DESKTOP, PHONE, ROOT
 from tests.browser.test_chat_e2e import SHOWCASE, ask, expect_done, numbered_words, open_chat
-from tests.support.processes import AppServer, NginxServer, RedisServer, WatcherProcess, free_port
-from tests.support.stack import Stack, make_settings, with_redis
+from tests.support.processes import free_port
+from tests.support.stack import Stack, own_stack
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -29,27 +29,15 @@ LAST = "#messages > li:last-child"
 
 @pytest.fixture(scope="module")
 def controls_stack(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[Stack]:
-    redis = RedisServer(logs_dir, tmp_path_factory.mktemp("controls-redis"))
-    state_dir = tmp_path_factory.mktemp("controls-state")
-    settings = make_settings(
-        state_dir,
+    with own_stack(
+        tmp_path_factory,
+        logs_dir,
+        "controls",
         echo_interval_ms=20.0,
         openai_base_url=f"http://127.0.0.1:{free_port()}/v1",  # nothing listens there
         openai_connect_retries=0,
-    )
-    settings = with_redis(settings, redis)
-    stack = Stack(
-        settings,
-        redis,
-        AppServer(settings, logs_dir),
-        WatcherProcess(settings, logs_dir),
-        NginxServer(settings, logs_dir),
-    )
-    try:
-        stack.ensure_running()
+    ) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture
