@@ -25,6 +25,8 @@ BODY_ENVELOPE_BYTES = 64 * 1024
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 #: Listen addresses meaning "every interface": not a name a Host header carries.
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
+#: A REDIS_URL naming a cluster's seed nodes: ``redis+cluster://host:port,host:port``.
+CLUSTER_URL_SCHEME = "redis+cluster://"
 
 
 def _setting(default: Any, help: str, env: str | None = None) -> Any:
@@ -73,6 +75,24 @@ class Settings:
         "", "Redis to use; empty: the launcher starts a private one", env="REDIS_URL"
     )
     redis_port: int = _setting(6391, "Port of the private Redis the launcher starts")
+    redis_cluster_nodes: str = _setting(
+        "",
+        "Comma-separated host:port seeds of a Redis Cluster to use instead of one Redis "
+        "(a redis+cluster://host:port,... REDIS_URL says the same)",
+    )
+    redis_shards: int = _setting(
+        4,
+        "Jobs streams (and registry shards) the queue is spread over; the same in every "
+        "app and watcher, changed only on an empty queue",
+    )
+    redis_wait_replicas: int = _setting(
+        -1,
+        "Replicas each batch of events waits for (WAIT) before it counts as written, so a "
+        "failover loses no event a client saw; -1: 1 on a cluster, 0 on one Redis",
+    )
+    local_cluster_port: int = _setting(
+        0, "make run-cluster: first of the 6 ports of the local cluster the launcher starts"
+    )
     state_dir: Path = _setting(ROOT_DIR / "state", "Folder for Redis data, fallback queue, logs")
     redis_appendfsync: str = _setting(
         "everysec",
@@ -237,6 +257,8 @@ class Settings:
         return env
 
     def __post_init__(self) -> None:
+        if self.redis_shards < 1:
+            raise ValueError(f"RELAY_REDIS_SHARDS={self.redis_shards} must be at least 1")
         if self.redis_appendfsync not in APPENDFSYNC_POLICIES:
             choices = ", ".join(APPENDFSYNC_POLICIES)
             raise ValueError(
@@ -247,6 +269,27 @@ class Settings:
     def effective_redis_url(self) -> str:
         """The configured Redis, or the private one the launcher starts."""
         return self.redis_url or f"redis://127.0.0.1:{self.redis_port}/0"
+
+    @property
+    def cluster_seeds(self) -> list[tuple[str, int]]:
+        """The Redis Cluster's seed nodes (empty: one Redis at :attr:`effective_redis_url`)."""
+        spec = self.redis_cluster_nodes
+        if not spec and self.redis_url.startswith(CLUSTER_URL_SCHEME):
+            spec = self.redis_url[len(CLUSTER_URL_SCHEME) :].split("/", 1)[0]
+        seeds = []
+        for item in _csv(spec):
+            host, _, port = item.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"Redis Cluster node {item!r} is not host:port")
+            seeds.append((host.strip("[]"), int(port)))
+        return sorted(seeds)
+
+    @property
+    def wait_replicas(self) -> int:
+        """Replicas an events batch waits for: the setting, or 1 on a cluster and 0 alone."""
+        if self.redis_wait_replicas >= 0:
+            return self.redis_wait_replicas
+        return 1 if self.cluster_seeds else 0
 
     @property
     def fallback_dir(self) -> Path:
