@@ -46,9 +46,9 @@ from app.resources.history import (
     HistorySaveResource,
 )
 from app.resources.metrics import MetricsResource
-from relay import telemetry
+from relay import keys, telemetry
 from relay.cache import BoundedMemoryCache, TieredCache, make_redis_tier
-from relay.connections import make_redis
+from relay.connections import connect, is_cluster
 from relay.conversations import ConversationStore
 from relay.embeddings import BatchingEmbedder
 from relay.emitter import EventEmitter
@@ -116,13 +116,14 @@ def create_app(
     """The Relay ASGI application."""
     settings = settings or Settings.from_env()
     configure_logging("app")
-    redis = make_redis(
-        settings.effective_redis_url,
+    keys.use_shards(settings.redis_shards)
+    redis = connect(
+        settings,
         APP_REDIS_CONNECTIONS,
         blocking=True,
         client_name=f"relay-app-{os.getpid()}",
     )
-    emitter = EventEmitter(redis, settings.event_log_ttl_s)
+    emitter = EventEmitter(redis, settings.event_log_ttl_s, wait_replicas=settings.wait_replicas)
     hub = EventHub(redis, settings.sse_heartbeat_s)
     queue = JobQueue(
         RedisJobQueue(redis, emitter, hub),
@@ -133,7 +134,11 @@ def create_app(
     # finished jobs' snapshots in L1 only.
     answers = TieredCache(
         BoundedMemoryCache(settings.cache_l1_max_entries),
-        make_redis_tier(settings.effective_redis_url, f"relay-app-{os.getpid()}"),
+        make_redis_tier(
+            settings.effective_redis_url,
+            f"relay-app-{os.getpid()}",
+            redis if is_cluster(redis) else None,
+        ),
         settings.cache_ttl_s,
     )
     snapshots = TieredCache(

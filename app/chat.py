@@ -15,7 +15,7 @@ from redis.exceptions import RedisError
 from app import validation
 from app.errors import bad_request, conflict, not_found, queue_full
 from app.queue import JobQueue
-from relay import history, keys, models, telemetry
+from relay import history, models, telemetry
 from relay.cache import count
 from relay.connections import REDIS_DOWN_ERRORS
 from relay.history import HistoryStore, Removal
@@ -129,7 +129,7 @@ class ChatService:
             if reused is not None:
                 return reused
         with telemetry.tracer.start_as_current_span(
-            f"send {keys.JOBS_STREAM}",
+            f"send {telemetry.JOBS_DESTINATION}",
             kind=SpanKind.PRODUCER,
             attributes=telemetry.messaging_attributes("send", job.id),
         ) as span:

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+import redis.asyncio as aioredis
 from aiocache import RedisCache, SimpleMemoryCache
 from aiocache.serializers import BaseSerializer
 from redis.asyncio.connection import BlockingConnectionPool, parse_url
@@ -114,8 +115,14 @@ class BoundedMemoryCache(SimpleMemoryCache):  # type: ignore[misc]  # aiocache h
         return True
 
 
-def make_redis_tier(url: str, client_name: str) -> RedisCache:
+def make_redis_tier(
+    url: str, client_name: str, cluster: aioredis.Redis | None = None
+) -> RedisCache:
     """aiocache's Redis cache for ``url``, on a tiny blocking pool named ``client_name``.
+
+    On a Redis Cluster, ``cluster`` is the process's cluster client: aiocache's own
+    client speaks to one node only, so the tier's commands (all single-key) go
+    through the cluster client instead.
 
     aiocache 0.12 builds its own client from host/port/db/password; the rest of the
     URL (username, TLS) goes through ``connection_pool_kwargs``. The name makes these
@@ -132,7 +139,7 @@ def make_redis_tier(url: str, client_name: str) -> RedisCache:
     }
     if options.get("username"):
         pool_kwargs["username"] = options["username"]
-    return RedisCache(
+    cache = RedisCache(
         serializer=OrjsonSerializer(),
         namespace=keys.cache_namespace().rstrip(":"),  # aiocache adds the ":" itself
         timeout=L2_TIMEOUT_S,
@@ -146,6 +153,9 @@ def make_redis_tier(url: str, client_name: str) -> RedisCache:
         connection_pool_class=BlockingConnectionPool,
         connection_pool_kwargs=pool_kwargs,
     )
+    if cluster is not None:
+        cache.client = cluster  # the same command methods (relay.connections.connect)
+    return cache
 
 
 class TieredCache:

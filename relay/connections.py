@@ -1,4 +1,10 @@
-"""Redis clients for the app and the watcher (one pool per process), timed per request."""
+"""Redis clients for the app and the watcher (one pool per process), timed per request.
+
+:func:`connect` gives a client for one Redis or, when the settings name a cluster's
+seed nodes, redis-py's asyncio :class:`~redis.asyncio.cluster.RedisCluster`. Both
+offer the same command methods, so the rest of Relay is written once; the few places
+where a cluster differs (pub/sub, raw pipelined writes) ask :func:`is_cluster`.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +14,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import redis.asyncio as aioredis
+from redis import exceptions as redis_errors
 from redis.asyncio.client import Pipeline
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.connection import BlockingConnectionPool, ConnectionPool
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
+if TYPE_CHECKING:
+    from relay.settings import Settings
+
 #: Errors that mean "Redis is not reachable right now" (as opposed to a bad command).
+#: On a cluster that includes a slot without a master (a failover under way, no
+#: quorum): ``CLUSTERDOWN``, ``TRYAGAIN``, ``MASTERDOWN``, an uncovered slot.
 REDIS_DOWN_ERRORS: tuple[type[BaseException], ...] = (
     aioredis.ConnectionError,
     aioredis.TimeoutError,
     ConnectionError,
     OSError,
+    redis_errors.ClusterDownError,
+    redis_errors.TryAgainError,
+    redis_errors.SlotNotCoveredError,
+    redis_errors.ClusterError,
 )
 
 #: Delays between attempts of a long-lived loop to reach Redis again (the hub's
@@ -77,6 +94,62 @@ class TimedPipeline(Pipeline):
     async def execute(self, raise_on_error: bool = True) -> list[Any]:
         with timed_redis():
             return await super().execute(raise_on_error)
+
+
+class TimedRedisCluster(RedisCluster):
+    """A cluster client whose commands count as the current request's Redis time."""
+
+    async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        with timed_redis():
+            return await super().execute_command(*args, **kwargs)
+
+
+def connect(
+    settings: Settings, max_connections: int, *, blocking: bool, client_name: str | None = None
+) -> aioredis.Redis:
+    """The process's client: a cluster client if the settings name seeds, else one Redis.
+
+    On a cluster ``max_connections`` bounds each node's pool (redis-py's cluster
+    client has no blocking pool: a burst beyond it fails fast instead of waiting).
+    """
+    seeds = settings.cluster_seeds
+    if not seeds:
+        return make_redis(
+            settings.effective_redis_url,
+            max_connections,
+            blocking=blocking,
+            client_name=client_name,
+        )
+    cluster = TimedRedisCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in seeds],
+        max_connections=max(max_connections, 64),
+        socket_connect_timeout=1.0,
+        socket_keepalive=True,
+        client_name=client_name,
+        # A failover takes the cluster a second or two: retry across it, refreshing
+        # the slot map, before a caller sees the error (and falls back to files).
+        cluster_error_retry_attempts=3,
+    )
+    # Same command methods as one Redis (see the module's docstring).
+    return cast(aioredis.Redis, cluster)
+
+
+def is_cluster(redis: aioredis.Redis | RedisCluster) -> bool:
+    """True for a Redis Cluster client (see :func:`connect`)."""
+    return isinstance(redis, RedisCluster)
+
+
+def as_cluster(redis: aioredis.Redis) -> RedisCluster:
+    """``redis`` as the cluster client it is (call only when :func:`is_cluster`)."""
+    return cast(RedisCluster, redis)
+
+
+def owner(cluster: RedisCluster, key: str) -> ClusterNode:
+    """The master node that owns ``key``'s slot; raises SlotNotCoveredError if none does."""
+    node = cluster.get_node_from_key(key)
+    if node is None:
+        raise redis_errors.SlotNotCoveredError(f"no node serves the slot of {key!r}")
+    return node
 
 
 def make_redis(

@@ -13,8 +13,7 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from relay import keys
-from relay.connections import text
-from relay.history import decode
+from relay.history import decode, known_projects
 
 #: Characters of the first message a derived title keeps.
 TITLE_CHARS = 60
@@ -56,7 +55,7 @@ class ConversationStore:
 
     async def list(self, query: str = "") -> list[Conversation]:
         """Every conversation (matching ``query`` when given), most recent first."""
-        names = sorted(text(n) for n in await self._redis.smembers(keys.PROJECTS_SET))
+        names = await known_projects(self._redis)
         if not names:
             return []
         needle = query.casefold().strip()
@@ -94,18 +93,18 @@ class ConversationStore:
     async def rename(self, project: str, title: str) -> None:
         """Give ``project`` a title of the user's; an empty title goes back to the derived one."""
         meta = keys.project_meta(project)
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:  # two slots, title first
             if title:
                 pipe.hset(meta, "title", title)
             else:
                 pipe.hdel(meta, "title")
-            pipe.sadd(keys.PROJECTS_SET, project)
+            pipe.sadd(keys.project_registry(project), project)
             await pipe.execute()
 
     async def delete(self, project: str) -> bool:
         """Forget the conversation: its history, title and listing. False if it was unknown."""
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.srem(keys.PROJECTS_SET, project)
+            pipe.srem(keys.project_registry(project), project)
             pipe.delete(keys.project_history(project), keys.project_meta(project))
             removed, _ = await pipe.execute()
         return bool(removed)

@@ -1,7 +1,8 @@
 """Writes a job's events: numbered, logged for replay and published live, atomically.
 
 One Lua script per event allocates the next sequence number, appends the rendered
-SSE frame to the job's event log (stream entry ``0-<seq>``), publishes it, and keeps
+SSE frame to the job's event log (stream entry ``0-<seq>``), publishes it on the job's
+own channel (``SPUBLISH``: every key and the channel share the job's slot), and keeps
 the job hash and answer text in step. The script refuses to write after the job has
 finished, which settles every race between cancel and completion in one place: who
 writes the terminal event first wins, and the loser is told (``JobFinishedError``).
@@ -11,7 +12,8 @@ while the connection is idle leaves at once; emits made while a batch is in flig
 within :data:`BATCH_WINDOW_S` of the last one leaving, travel together in the next.
 A watcher streaming a hundred answers at once so pays one socket write and one read
 per batch instead of one per chunk, at most a millisecond later. The batch is written
-as RESP bytes on one pooled connection, without redis-py's per-command pipeline work.
+as RESP bytes on one pooled connection (on a cluster, one per node, the nodes in
+parallel), without redis-py's per-command pipeline work.
 Each job still awaits its own emit before the next, so a job's events keep their order.
 """
 
@@ -24,10 +26,11 @@ from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
-from redis.exceptions import NoScriptError, ResponseError
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.exceptions import AskError, NoScriptError, ResponseError, TryAgainError
 
 from relay import keys
-from relay.connections import timed_redis
+from relay.connections import REDIS_DOWN_ERRORS, as_cluster, is_cluster, owner, timed_redis
 from relay.jobs import FINISHED_STATUSES, EventType, JobStatus, finish_fields, is_terminal
 
 #: The Lua test "the job has ended" (FINISHED in the script), from the one list of
@@ -45,23 +48,27 @@ local frame = 'id: ' .. seq .. '\\nevent: ' .. ARGV[2] .. '\\ndata: {"seq":' .. 
   .. ',"ts":' .. ARGV[3] .. '}\\n\\n'
 local message = ARGV[1] .. ' ' .. seq .. ' ' .. ARGV[2] .. ' ' .. ARGV[3] .. ' ' .. ARGV[6]
   .. '\\n' .. frame
-if ARGV[8] == '1' then redis.call('DEL', KEYS[3]) end
+if ARGV[7] == '1' then redis.call('DEL', KEYS[3]) end
 redis.call('XADD', KEYS[2], '0-' .. seq, 'm', message)
 if ARGV[5] ~= '' then redis.call('APPEND', KEYS[3], ARGV[5]) end
-for i = 10, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 if ARGV[6] == '1' then
-  local ttl = tonumber(ARGV[9])
+  local ttl = tonumber(ARGV[8])
   redis.call('EXPIRE', KEYS[1], ttl)
   redis.call('EXPIRE', KEYS[2], ttl)
   redis.call('EXPIRE', KEYS[3], ttl)
 end
-redis.call('PUBLISH', ARGV[7], message)
+redis.call('SPUBLISH', KEYS[4], message)
 return seq
 """.replace("FINISHED", _FINISHED)
 
 
 #: Shortest time between two batches leaving: emits made meanwhile wait and join.
 BATCH_WINDOW_S = 0.001
+#: How long a batch waits for its replicas (``WAIT``) before it goes on without them.
+WAIT_TIMEOUT_MS = 200
+#: Replies meaning "ask the slot's new owner": the slot map is out of date.
+_MOVED_ERRORS = (AskError, TryAgainError, *REDIS_DOWN_ERRORS)
 
 
 def pack_command(args: Sequence[str | bytes | int]) -> bytes:
@@ -76,9 +83,10 @@ def pack_command(args: Sequence[str | bytes | int]) -> bytes:
 class ScriptBatcher:
     """Runs calls of one Lua script, sending those made close together as one batch."""
 
-    def __init__(self, redis: aioredis.Redis, source: str) -> None:
+    def __init__(self, redis: aioredis.Redis, source: str, *, wait_replicas: int = 0) -> None:
         self._redis = redis
         self._source = source
+        self._wait_replicas = wait_replicas
         self._sha = hashlib.sha1(source.encode()).hexdigest().encode()
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[Any]]] = []
         self._flush_scheduled = False
@@ -132,30 +140,79 @@ class ScriptBatcher:
         return replies
 
     async def _pipeline(self, calls: list[tuple[Any, ...]]) -> list[Any]:
-        """EVALSHA every call in one write on one pooled connection; replies in order.
+        """EVALSHA every call, one write per Redis node; replies (or errors) in order."""
+        if not is_cluster(self._redis):
+            pool = self._redis.connection_pool
+            connection = await pool.get_connection()
+            try:
+                return await self._exchange(connection, calls)
+            finally:
+                await pool.release(connection)
+        return await self._cluster_pipeline(as_cluster(self._redis), calls)
+
+    async def _cluster_pipeline(
+        self, cluster: RedisCluster, calls: list[tuple[Any, ...]]
+    ) -> list[Any]:
+        """The calls grouped by the node owning their keys' slot, the nodes in parallel.
+
+        A call whose slot moved (a failover promoted a replica) is retried once on
+        its new owner, after the client re-reads the slot map; a node that cannot be
+        reached fails only its own calls.
+        """
+        replies: list[Any] = [None] * len(calls)
+        pending = list(range(len(calls)))
+        for attempt in range(2):
+            groups: dict[str, tuple[ClusterNode, list[int]]] = {}
+            for index in pending:
+                node = owner(cluster, calls[index][1])  # the call's first key
+                groups.setdefault(node.name, (node, []))[1].append(index)
+            outcomes = await asyncio.gather(
+                *(self._on_node(node, [calls[i] for i in idx]) for node, idx in groups.values()),
+                return_exceptions=True,
+            )
+            for (_, indices), outcome in zip(groups.values(), outcomes, strict=True):
+                node_replies = outcome if isinstance(outcome, list) else [outcome] * len(indices)
+                for index, reply in zip(indices, node_replies, strict=True):
+                    replies[index] = reply
+            pending = [i for i in pending if isinstance(replies[i], _MOVED_ERRORS)]
+            if not pending:
+                break
+            if attempt == 0 or any(isinstance(replies[i], REDIS_DOWN_ERRORS) for i in pending):
+                await cluster.nodes_manager.initialize()  # the slot map changed
+        return replies
+
+    async def _on_node(self, node: ClusterNode, calls: list[tuple[Any, ...]]) -> list[Any]:
+        connection = node.acquire_connection()
+        try:
+            return await self._exchange(connection, calls)
+        finally:
+            node.release(connection)
+
+    async def _exchange(self, connection: Any, calls: list[tuple[Any, ...]]) -> list[Any]:
+        """Write the calls at once on ``connection`` and read their replies.
 
         Error replies come back as exceptions in the list (as ``raise_on_error=False``
         would give them); a connection failure is retried as redis-py retries its own
-        pipelines, on a fresh connection.
+        pipelines, on a fresh connection. With ``wait_replicas``, a ``WAIT`` follows:
+        the batch counts as written once that many replicas have it, so a failover
+        cannot lose an event a client has already been sent.
         """
         packed = b"".join(pack_command((b"EVALSHA", self._sha, *call)) for call in calls)
-        pool = self._redis.connection_pool
-        connection = await pool.get_connection()
+        if self._wait_replicas:
+            packed += pack_command((b"WAIT", self._wait_replicas, WAIT_TIMEOUT_MS))
         try:
             with timed_redis():  # past redis-py's command layer, so timed here
                 replies: list[Any] = await connection.retry.call_with_retry(
-                    lambda: self._send(connection, packed, len(calls)),
+                    lambda: self._send(connection, packed, len(calls), self._wait_replicas > 0),
                     lambda _error: connection.disconnect(),
                 )
             return replies
         except BaseException:
             await connection.disconnect()  # never hand back a half-read connection
             raise
-        finally:
-            await pool.release(connection)
 
     @staticmethod
-    async def _send(connection: Any, packed: bytes, count: int) -> list[Any]:
+    async def _send(connection: Any, packed: bytes, count: int, waits: bool) -> list[Any]:
         await connection.send_packed_command(packed, check_health=False)
         replies: list[Any] = []
         for _ in range(count):
@@ -163,6 +220,8 @@ class ScriptBatcher:
                 replies.append(await connection.read_response())
             except ResponseError as exc:
                 replies.append(exc)
+        if waits:
+            await connection.read_response()  # replicas reached; fewer after the timeout
         return replies
 
 
@@ -173,8 +232,10 @@ class JobFinishedError(Exception):
 class EventEmitter:
     """Emits events of jobs stored in Redis."""
 
-    def __init__(self, redis: aioredis.Redis, event_log_ttl_s: int) -> None:
-        self._script = ScriptBatcher(redis, _EMIT)
+    def __init__(
+        self, redis: aioredis.Redis, event_log_ttl_s: int, *, wait_replicas: int = 0
+    ) -> None:
+        self._script = ScriptBatcher(redis, _EMIT, wait_replicas=wait_replicas)
         self._ttl = str(event_log_ttl_s)
 
     async def emit(
@@ -203,14 +264,19 @@ class EventEmitter:
             body,
             text,
             "1" if terminal else "0",
-            keys.EVENTS_CHANNEL,
             "1" if reset_text else "0",
             self._ttl,
         ]
         for name, value in (fields or {}).items():
             args.extend((name, value))
         seq = await self._script.call(
-            [keys.job(job_id), keys.job_events(job_id), keys.job_text(job_id)], args
+            [
+                keys.job(job_id),
+                keys.job_events(job_id),
+                keys.job_text(job_id),
+                keys.job_live(job_id),
+            ],
+            args,
         )
         if not seq:
             raise JobFinishedError(job_id)

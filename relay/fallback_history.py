@@ -79,7 +79,7 @@ class FileHistory:
                         MAX_EXCHANGES,
                         REPLAYED_TTL_S,
                     )
-                    pipe.sadd(keys.PROJECTS_SET, project)
+                    pipe.sadd(keys.project_registry(project), project)
                     await pipe.execute()
                 path.unlink(missing_ok=True)
                 done += 1

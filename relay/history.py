@@ -92,11 +92,24 @@ def decode(raw: bytes | str) -> dict[str, Any] | None:
     return item
 
 
+async def known_projects(redis: aioredis.Redis) -> list[str]:
+    """Every project in the registry (all its shards), sorted."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for registry in keys.projects_registries():
+            pipe.smembers(registry)
+        shards = await pipe.execute()
+    return sorted({text(name) for names in shards for name in names})
+
+
 def queue_append(pipe: Pipeline, project: str, item: dict[str, Any]) -> None:
-    """Add the commands appending ``item`` to ``project``'s history to ``pipe``."""
+    """Add the commands appending ``item`` to ``project``'s history to ``pipe``.
+
+    The history (``{project}`` slot) and the project's registry shard are two slots:
+    in a non-transactional pipeline, the history is written first.
+    """
     pipe.rpush(keys.project_history(project), orjson.dumps(item))
     pipe.ltrim(keys.project_history(project), -MAX_EXCHANGES, -1)
-    pipe.sadd(keys.PROJECTS_SET, project)
+    pipe.sadd(keys.project_registry(project), project)
 
 
 class Removal(Enum):
@@ -114,7 +127,7 @@ class HistoryStore:
         self._redis = redis
 
     async def append(self, project: str, item: dict[str, Any]) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with self._redis.pipeline(transaction=False) as pipe:  # two slots: see queue_append
             queue_append(pipe, project, item)
             await pipe.execute()
 
@@ -146,5 +159,4 @@ class HistoryStore:
         await self._redis.delete(keys.project_history(project))
 
     async def projects(self) -> list[str]:
-        names = await self._redis.smembers(keys.PROJECTS_SET)
-        return sorted(text(name) for name in names)
+        return await known_projects(self._redis)

@@ -1,15 +1,24 @@
-"""The per-process event hub: one Redis subscription fanned out to every SSE client.
+"""The per-process event hub: the live events of the jobs this process's clients follow.
 
-A per-client Redis subscription breaks at a few hundred clients; instead each app
-process subscribes once to the events channel and routes each message by job id to
-the local subscriptions in memory. Messages are routed on their one-line header, so
-a chunk costs one split here, whatever the number of clients.
+Each job's events are published on its own sharded channel (``SPUBLISH`` to
+``relay:{job}:live``, in the job's hash slot). The hub subscribes (``SSUBSCRIBE``) to a
+job's channel when the first local client follows it and drops it with the last, so
+an app process receives the events of its own clients' jobs and nothing else:
+adding app processes adds fan-out capacity. Subscriptions are multiplexed over one
+connection per Redis node (:class:`_Feed`; one Redis: one feed), and messages are
+routed to the local subscriptions on their one-line header.
 
-If the subscription drops, every local subscription is told to ``RESYNC``: its
-stream re-reads the job's event log from its last sequence number, so nothing
-published while the hub was reconnecting is lost. A message that is not a
-well-formed event is logged and skipped; the hub goes on with the next one. If the
-hub's task ends all the same, :attr:`EventHub.running` says so (``/api/health``).
+No gap: a new subscription first replays the job's log; when Redis confirms the
+channel's subscription, every subscription of the job is told to ``RESYNC`` (re-read
+the log from its last sequence number), so an event published between the first
+replay and the subscription taking effect is read from the log. If a feed's
+connection drops, its channels are routed again (on a cluster, after re-reading the
+slot map: a failover moves slots to the promoted replica) and subscribed anew, and
+the confirmation resyncs their streams, so nothing published meanwhile is lost.
+
+A message that is not a well-formed event is logged and skipped; the hub goes on
+with the next one. If a hub task ends all the same, :attr:`EventHub.running` says
+so (``/api/health``).
 """
 
 from __future__ import annotations
@@ -18,12 +27,23 @@ import asyncio
 import contextlib
 import enum
 import logging
+import math
 from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import AbstractConnection
 
-from relay import keys
-from relay.connections import RECONNECT_BACKOFF, REDIS_DOWN_ERRORS
+from relay import keys, telemetry
+from relay.connections import (
+    RECONNECT_BACKOFF,
+    REDIS_DOWN_ERRORS,
+    as_cluster,
+    is_cluster,
+    owner,
+)
+from relay.emitter import pack_command
 from relay.jobs import Event
 
 log = logging.getLogger(__name__)
@@ -112,31 +132,123 @@ class Subscription:
         return events
 
 
+class _Feed:
+    """One connection to one Redis node, subscribed to the channels routed to it.
+
+    Subscribe and unsubscribe commands are queued and written together by a writer
+    task; the reader hands every reply to the hub. On a lost connection the feed
+    ends, handing its channels back to the hub to be routed again.
+    """
+
+    def __init__(
+        self, hub: EventHub, node: str, make_connection: Callable[[], AbstractConnection]
+    ) -> None:
+        self.node = node
+        #: The channels this feed should be subscribed to.
+        self.channels: set[str] = set()
+        self.connected = False
+        self._hub = hub
+        self._make_connection = make_connection
+        self._outbox: list[bytes] = []
+        self._wake = asyncio.Event()
+        self.task = asyncio.create_task(self._run(), name=f"event-hub-feed-{node}")
+
+    def add(self, channel: str) -> None:
+        self.channels.add(channel)
+        self._send(b"SSUBSCRIBE", channel)
+
+    def remove(self, channel: str) -> None:
+        self.channels.discard(channel)
+        self._send(b"SUNSUBSCRIBE", channel)
+
+    def _send(self, command: bytes, channel: str) -> None:
+        if self.connected:  # otherwise the connection, once made, subscribes them all
+            self._outbox.append(pack_command((command, channel)))
+            self._wake.set()
+
+    async def _run(self) -> None:
+        connection = self._make_connection()
+        writer: asyncio.Task[None] | None = None
+        try:
+            await connection.connect()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            self._outbox = [pack_command((b"SSUBSCRIBE", channel)) for channel in self.channels]
+            self._wake.set()
+            self.connected = True
+            writer = asyncio.create_task(self._write(connection), name=f"{self.task.get_name()}-w")
+            while True:
+                # Pub/sub messages are RESP3 pushes (redis-py speaks RESP3 by default).
+                reply = await connection.read_response(timeout=math.inf, push_request=True)
+                self._hub._on_reply(self, reply)
+        except REDIS_DOWN_ERRORS as exc:
+            self._hub._feed_lost(self, exc)
+        finally:
+            self.connected = False
+            if writer is not None:
+                writer.cancel()
+                with contextlib.suppress(BaseException):
+                    await writer
+            with contextlib.suppress(Exception):
+                await connection.disconnect()
+
+    async def _write(self, connection: AbstractConnection) -> None:
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the reader sees the loss too
+            while True:
+                await self._wake.wait()
+                self._wake.clear()
+                packed, self._outbox = b"".join(self._outbox), []
+                if packed:
+                    await connection.send_packed_command(packed, check_health=False)
+
+
 class EventHub:
-    """Owns the process's one events subscription and its local subscribers."""
+    """Owns the process's channel subscriptions and its local subscribers."""
 
     def __init__(self, redis: aioredis.Redis, heartbeat_s: float) -> None:
         self._redis = redis
         self._heartbeat_s = heartbeat_s
         self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self._feeds: dict[str, _Feed] = {}
+        self._unrouted: set[str] = set()  # wanted channels whose feed was lost
+        self._route_now = asyncio.Event()
+        self._failures = 0  # feeds lost in a row (the routing backoff)
         self._tasks: list[asyncio.Task[None]] = []
-        self.connected = asyncio.Event()
         #: Messages skipped because they were not well-formed events.
         self.malformed = 0
+        #: Event messages received (for the per-process fan-out benchmark).
+        self.messages = 0
 
     @property
     def subscription_count(self) -> int:
         return sum(len(subs) for subs in self._subscribers.values())
 
     @property
+    def channel_count(self) -> int:
+        """Job channels this process is subscribed to (one per followed job)."""
+        return len(self._subscribers)
+
+    @property
     def running(self) -> bool:
-        """True while the hub's subscriber and ticker tasks are alive."""
+        """True while the hub's ticker and routing tasks are alive."""
         return bool(self._tasks) and not any(task.done() for task in self._tasks)
 
+    @property
+    def connected(self) -> bool:
+        """Every followed job's channel is on a connected feed."""
+        return not self._unrouted and all(feed.connected for feed in self._feeds.values())
+
+    def listening(self, job_id: str) -> bool:
+        """True once ``job_id``'s channel is on a connected feed (for tests)."""
+        channel = keys.job_live(job_id)
+        return any(feed.connected and channel in feed.channels for feed in self._feeds.values())
+
     def subscribe(self, job_id: str) -> Subscription:
-        """Register before reading the log, so nothing falls between replay and live."""
-        subscription = Subscription(job_id, resync=not self.connected.is_set())
-        self._subscribers[job_id].add(subscription)
+        """Register before reading the log; the first wake is a replay (RESYNC)."""
+        subscription = Subscription(job_id, resync=True)
+        subs = self._subscribers[job_id]
+        subs.add(subscription)
+        if len(subs) == 1:
+            telemetry.HUB_CHANNELS.inc()
+            self._want(keys.job_live(job_id))
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
@@ -145,9 +257,11 @@ class EventHub:
             subs.discard(subscription)
             if not subs:
                 del self._subscribers[subscription.job_id]
+                telemetry.HUB_CHANNELS.dec()
+                self._unwant(keys.job_live(subscription.job_id))
 
     def dispatch(self, message: bytes) -> None:
-        """Hand one pub/sub message to the subscriptions of its job.
+        """Hand one event message to the subscriptions of its job.
 
         Raises ValueError (or a subclass) when ``message`` is not an event message.
         """
@@ -161,20 +275,101 @@ class EventHub:
 
     async def start(self) -> None:
         self._tasks = [
-            asyncio.create_task(self._run(), name="event-hub"),
+            asyncio.create_task(self._route(), name="event-hub-routing"),
             asyncio.create_task(self._tick(), name="event-hub-heartbeat"),
         ]
         for task in self._tasks:
             task.add_done_callback(_report_death)
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        feeds = [feed.task for feed in self._feeds.values()]
+        for task in self._tasks + feeds:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         for subs in self._subscribers.values():
             for subscription in subs:
                 subscription.close()
+
+    # --- channels and feeds ---------------------------------------------------------
+    def _want(self, channel: str) -> None:
+        try:
+            self._feed_for(channel).add(channel)
+        except REDIS_DOWN_ERRORS:  # no slot map yet (the cluster is unreachable)
+            self._unrouted.add(channel)
+            self._route_now.set()
+
+    def _unwant(self, channel: str) -> None:
+        self._unrouted.discard(channel)
+        for feed in self._feeds.values():
+            if channel in feed.channels:
+                feed.remove(channel)
+
+    def _feed_for(self, channel: str) -> _Feed:
+        """The feed of the node that owns ``channel``'s slot (made on first use)."""
+        if is_cluster(self._redis):
+            node = owner(as_cluster(self._redis), channel)
+            name = node.name
+            kwargs: dict[str, Any] = {**node.connection_kwargs, "socket_timeout": None}
+            connection_class: type[AbstractConnection] = node.connection_class
+        else:
+            pool = self._redis.connection_pool
+            name = "redis"
+            kwargs = {**pool.connection_kwargs, "socket_timeout": None}
+            connection_class = pool.connection_class
+        feed = self._feeds.get(name)
+        if feed is None or feed.task.done():
+            feed = _Feed(self, name, lambda: connection_class(**kwargs))
+            self._feeds[name] = feed
+        return feed
+
+    def _feed_lost(self, feed: _Feed, exc: BaseException) -> None:
+        """A feed's connection failed: route its channels again, after a backoff."""
+        if self._feeds.get(feed.node) is feed:
+            del self._feeds[feed.node]
+        if self._failures == 0:
+            log.warning("event hub lost Redis node %s: %s", feed.node, exc)
+        self._failures += 1
+        self._unrouted.update(feed.channels)
+        for channel in feed.channels:
+            self._flag_resync(channel)  # the stream re-reads the log when it can
+        self._route_now.set()
+
+    async def _route(self) -> None:
+        """Routes the channels of lost feeds to their (possibly new) owners."""
+        while True:
+            await self._route_now.wait()
+            self._route_now.clear()
+            await asyncio.sleep(RECONNECT_BACKOFF.compute(self._failures))  # not a poll
+            try:
+                if is_cluster(self._redis):
+                    # A failover moved slots to a promoted replica: re-read the map.
+                    await as_cluster(self._redis).nodes_manager.initialize()
+                for channel in list(self._unrouted):
+                    self._unrouted.discard(channel)
+                    self._feed_for(channel).add(channel)
+            except REDIS_DOWN_ERRORS:
+                self._failures += 1
+                self._route_now.set()
+
+    def _on_reply(self, feed: _Feed, reply: Any) -> None:
+        kind = reply[0]
+        if kind == b"smessage":
+            self.messages += 1
+            telemetry.HUB_MESSAGES.inc()
+            self._dispatch_or_skip(reply[2])
+        elif kind == b"ssubscribe":
+            if self._failures:
+                log.warning("event hub reconnected (node %s)", feed.node)
+            self._failures = 0
+            self._flag_resync(reply[1].decode())  # the subscription is live: re-read once
+        elif kind == b"sunsubscribe":
+            channel = reply[1].decode()
+            if channel in feed.channels:  # not ours: the slot moved to another node
+                feed.channels.discard(channel)
+                self._unrouted.add(channel)
+                self._flag_resync(channel)
+                self._route_now.set()
 
     async def _tick(self) -> None:
         # One timer for every stream of the process, instead of a timeout per wait.
@@ -184,29 +379,6 @@ class EventHub:
                 for subscription in subs:
                     subscription.tick()
 
-    async def _run(self) -> None:
-        failures = 0
-        while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.subscribe(keys.EVENTS_CHANNEL)
-                self.connected.set()
-                self._flag_all_resync()  # anything published while we were away
-                failures = 0
-                async for message in pubsub.listen():
-                    if message["type"] == "message":
-                        self._dispatch_or_skip(message["data"])
-            except REDIS_DOWN_ERRORS as exc:
-                if self.connected.is_set():
-                    log.warning("event hub lost Redis: %s", exc)
-                self.connected.clear()
-                self._flag_all_resync()
-                await asyncio.sleep(RECONNECT_BACKOFF.compute(failures))  # not a poll
-                failures += 1
-            finally:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()
-
     def _dispatch_or_skip(self, message: bytes) -> None:
         try:
             self.dispatch(message)
@@ -214,10 +386,9 @@ class EventHub:
             self.malformed += 1
             log.warning("event hub skipped a malformed message (%s): %.200r", exc, message)
 
-    def _flag_all_resync(self) -> None:
-        for subs in self._subscribers.values():
-            for subscription in subs:
-                subscription.flag_resync()
+    def _flag_resync(self, channel: str) -> None:
+        for subscription in self._subscribers.get(keys.job_of_live(channel), ()):
+            subscription.flag_resync()
 
 
 def _report_death(task: asyncio.Task[None]) -> None:

@@ -3,7 +3,7 @@
 A stuck or saturated watcher cannot report that it is stuck, so the app measures
 the queue from the outside (before each ``/metrics`` scrape): how many jobs wait
 per backend and how long the oldest has waited. "Waiting" is what admission counts
-too: a job is in its backend's backlog (``keys.backend_backlog``, scored by submit
+too: a job is in its backend's backlog (``keys.backlog``, one per shard, scored by submit
 time) from submit until a watcher starts or ends it, so unclaimed jobs and jobs
 claimed but waiting for a slot or for their project's turn are both in it.
 """
@@ -35,20 +35,23 @@ def backends(settings: Settings) -> list[str]:
 async def measure(
     redis: aioredis.Redis, settings: Settings, now: float | None = None
 ) -> QueueHealth:
-    """Every backend's backlog size and oldest entry, in one round trip."""
+    """Every backend's backlog size and oldest entry (summed over the shards), in one pipeline."""
     now = time.time() if now is None else now
     names = backends(settings)
     async with redis.pipeline(transaction=False) as pipe:
         for backend in names:
-            pipe.zcard(keys.backend_backlog(backend))
-            pipe.zrange(keys.backend_backlog(backend), 0, 0, withscores=True)
-        replies = await pipe.execute()
+            for key in keys.backlogs(backend):
+                pipe.zcard(key)
+                pipe.zrange(key, 0, 0, withscores=True)
+        replies = iter(await pipe.execute())
     waiting: dict[str, int] = {}
     oldest: float | None = None
-    for index, backend in enumerate(names):
-        size, first = replies[2 * index], replies[2 * index + 1]
-        waiting[backend] = int(size)
-        if first:
-            submitted = float(first[0][1])
-            oldest = submitted if oldest is None else min(oldest, submitted)
+    for backend in names:
+        waiting[backend] = 0
+        for _ in keys.backlogs(backend):
+            size, first = next(replies), next(replies)
+            waiting[backend] += int(size)
+            if first:
+                submitted = float(first[0][1])
+                oldest = submitted if oldest is None else min(oldest, submitted)
     return QueueHealth(waiting, max(now - oldest, 0.0) if oldest is not None else 0.0)

@@ -66,20 +66,33 @@ class RedisJobQueue:
         self.hub = hub
 
     async def submit(self, job: Job, backend: str = "") -> None:
-        """Store the job and enqueue it, all or nothing (MULTI/EXEC).
+        """Store the job and enqueue it: one atomic step per hash slot, in this order.
 
-        ``backend`` (the kind serving the job's model) puts it in that backend's
-        backlog, which the watcher leaves when the job starts or ends.
+        1. The job hash (``{job}`` slot). Nobody knows the id yet: a crash after this
+           leaves a hash no reader finds.
+        2. The job enters its jobs stream and, with ``backend`` (the kind serving its
+           model), that backend's backlog, in one MULTI (the shard's slot). This is the
+           commit point: from here a watcher may run it.
+        3. The project's order list and active job (``{project}`` slot). A crash
+           before this leaves a job that is not in its project's line: the watcher
+           runs it once the jobs listed ahead of it have ended (``watcher.turns``
+           treats an unlisted job like the last in line), and one listed after it has
+           already ended is dropped from the line as stale.
+        4. The project in its registry shard (lists it for the sidebar; the history
+           append that ends the job lists it too).
         """
+        shard = keys.shard_of(job.project)
+        await self.redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
         async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(keys.jobs_stream(shard), {"job_id": job.id, "project": job.project})
             if backend:
-                pipe.zadd(keys.backend_backlog(backend), {job.id: job.created_ts})
-            pipe.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
+                pipe.zadd(keys.backlog(shard, backend), {job.id: job.created_ts})
+            await pipe.execute()
+        async with self.redis.pipeline(transaction=True) as pipe:
             pipe.rpush(keys.project_order(job.project), job.id)
             pipe.set(keys.project_active(job.project), job.id)
-            pipe.sadd(keys.PROJECTS_SET, job.project)
-            pipe.xadd(keys.JOBS_STREAM, {"job_id": job.id, "project": job.project})
             await pipe.execute()
+        await self.redis.sadd(keys.project_registry(job.project), job.project)
 
     async def store_answered(
         self,
@@ -126,8 +139,11 @@ class RedisJobQueue:
         return rendered
 
     async def backlog(self, backend: str) -> int:
-        """How many jobs wait to start on ``backend`` (across all watchers)."""
-        return int(await self.redis.zcard(keys.backend_backlog(backend)))
+        """How many jobs wait to start on ``backend`` (across all watchers and shards)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys.backlogs(backend):
+                pipe.zcard(key)
+            return sum(int(count) for count in await pipe.execute())
 
     async def get(self, job_id: str) -> Job:
         raw = await self.redis.hgetall(keys.job(job_id))
@@ -148,15 +164,23 @@ class RedisJobQueue:
         """The SSE frames of ``job`` after ``after_seq``: the log, then live, to its end."""
         if has_every_event(job, after_seq):
             return nothing()
+        if job.status.finished:
+            return self._replay(job.id, after_seq)  # all in the log: no channel to follow
         if self.hub is None:
             raise RuntimeError("streaming needs the event hub (the app's RedisJobQueue has it)")
         return self._stream(self.hub, job.id, after_seq, gone)
 
+    async def _replay(self, job_id: str, after_seq: int) -> AsyncGenerator[bytes, None]:
+        frames = render(await self.events_after(job_id, after_seq), after_seq).frames
+        if frames:
+            yield frames
+
     async def _stream(
         self, hub: EventHub, job_id: str, last_seq: int, gone: ClientGone
     ) -> AsyncGenerator[bytes, None]:
-        # Subscribed before the log is read, so nothing falls between replay and live;
-        # overlaps are dropped by sequence number, a gap re-reads the log.
+        # Subscribed before the log is read, and the log read again once the
+        # subscription is confirmed (the hub says RESYNC), so nothing falls between
+        # replay and live; overlaps are dropped by sequence number, a gap re-reads.
         listening_since_ms = time.time() * 1000
         subscription = hub.subscribe(job_id)
         gone.on_gone(subscription.close)
@@ -212,8 +236,10 @@ class RedisJobQueue:
         )
         async with self.redis.pipeline(transaction=False) as pipe:
             queue_append(pipe, job.project, stopped)
-            pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
             pipe.lrem(keys.project_order(job.project), 1, job_id)
+            await pipe.execute()
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
             pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))
             await pipe.execute()
         job.status = JobStatus.CANCELLED
@@ -251,15 +277,18 @@ class RedisJobQueue:
         return depth
 
     async def _group_counts(self) -> tuple[int, int]:
-        """(not yet claimed, claimed and not acknowledged) of the watchers' group."""
-        try:
-            groups = await self.redis.xinfo_groups(keys.JOBS_STREAM)
-        except aioredis.ResponseError:
-            return 0, 0  # no stream yet
-        for group in groups:
-            if group.get("name") in (keys.WATCHER_GROUP, keys.WATCHER_GROUP.encode()):
-                return int(group.get("lag") or 0), int(group.get("pending") or 0)
-        return 0, 0
+        """(not yet claimed, claimed and not acknowledged) of the group, over every shard."""
+        depth = claimed = 0
+        for stream in keys.jobs_streams():
+            try:
+                groups = await self.redis.xinfo_groups(stream)
+            except aioredis.ResponseError:
+                continue  # no stream yet
+            for group in groups:
+                if group.get("name") in (keys.WATCHER_GROUP, keys.WATCHER_GROUP.encode()):
+                    depth += int(group.get("lag") or 0)
+                    claimed += int(group.get("pending") or 0)
+        return depth, claimed
 
     async def queue_status(self, dead_after_s: float) -> dict[str, Any]:
         """Queue depth (not yet claimed), claimed jobs, and live watchers."""
@@ -276,17 +305,22 @@ class RedisJobQueue:
 
 
 async def live_watchers(redis: aioredis.Redis, dead_after_s: float) -> list[dict[str, Any]]:
-    """Watchers whose heartbeat is fresh; stale entries are pruned."""
+    """Watchers whose heartbeat is fresh (every registry shard); stale entries are pruned."""
     now = time.time()
-    beats = await redis.hgetall(keys.WATCHERS_HASH)
-    alive, dead = [], []
-    for watcher_id, raw in beats.items():
-        beat = orjson.loads(raw)
-        age = now - beat["ts"]
-        if age > dead_after_s:
-            dead.append(watcher_id)
-        else:
-            alive.append({"id": text(watcher_id), "age_s": round(age, 3), **beat})
-    if dead:
-        await redis.hdel(keys.WATCHERS_HASH, *dead)
+    async with redis.pipeline(transaction=False) as pipe:
+        for registry in keys.watchers_registries():
+            pipe.hgetall(registry)
+        shards = await pipe.execute()
+    alive = []
+    for registry, beats in zip(keys.watchers_registries(), shards, strict=True):
+        dead = []
+        for watcher_id, raw in beats.items():
+            beat = orjson.loads(raw)
+            age = now - beat["ts"]
+            if age > dead_after_s:
+                dead.append(watcher_id)
+            else:
+                alive.append({"id": text(watcher_id), "age_s": round(age, 3), **beat})
+        if dead:
+            await redis.hdel(registry, *dead)
     return sorted(alive, key=lambda w: w["id"])

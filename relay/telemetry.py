@@ -50,7 +50,6 @@ from prometheus_client.exposition import choose_encoder, start_http_server
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
-from relay import keys
 from relay.buffered_histogram import BufferedHistogram
 
 log = logging.getLogger(__name__)
@@ -148,6 +147,18 @@ HTTP_REQUEST_DURATION = Histogram(
 SSE_CONNECTIONS = Gauge(
     "relay_sse_connections",
     "SSE streams open",
+    multiprocess_mode="livesum",
+    registry=APP_REGISTRY,
+)
+#: What a process's event hub receives: only its own clients' jobs (per-job channels).
+HUB_MESSAGES = Counter(
+    "relay_hub_messages",
+    "Event messages this process's hub received on the jobs' live channels",
+    registry=APP_REGISTRY,
+)
+HUB_CHANNELS = Gauge(
+    "relay_hub_channels",
+    "Job channels the hub is subscribed to (jobs the process's clients follow)",
     multiprocess_mode="livesum",
     registry=APP_REGISTRY,
 )
@@ -429,6 +440,10 @@ def link_current_span(traceparent: str) -> None:
         span.add_link(target, {"relay.link": "job"})
 
 
+#: The queue's name in messaging spans (the job's stream is one of its shards).
+JOBS_DESTINATION = "relay:jobs"
+
+
 def messaging_attributes(
     operation: str, job_id: str, system: str = "redis"
 ) -> dict[str, AttributeValue]:
@@ -440,7 +455,7 @@ def messaging_attributes(
     """
     return {
         "messaging.system": system,
-        "messaging.destination.name": keys.JOBS_STREAM,
+        "messaging.destination.name": JOBS_DESTINATION,
         "messaging.operation.type": operation,
         "messaging.operation.name": operation,
         "messaging.message.id": job_id,

@@ -10,9 +10,9 @@ import sys
 
 import redis.asyncio as aioredis
 
-from relay import telemetry
+from relay import keys, telemetry
 from relay.cache import TieredCache, make_redis_tier
-from relay.connections import REDIS_DOWN_ERRORS, make_redis
+from relay.connections import REDIS_DOWN_ERRORS, connect, is_cluster
 from relay.emitter import EventEmitter
 from relay.logs import configure_logging
 from relay.redis_queue import RedisJobQueue, live_watchers
@@ -41,7 +41,11 @@ def install_cache_hooks(
     """
     answers = TieredCache(
         None,
-        make_redis_tier(settings.effective_redis_url, f"relay-watcher-{os.getpid()}"),
+        make_redis_tier(
+            settings.effective_redis_url,
+            f"relay-watcher-{os.getpid()}",
+            redis if is_cluster(redis) else None,
+        ),
         settings.cache_ttl_s,
     )
     # The semantic index files answers under the vector the app computed on its miss:
@@ -57,7 +61,7 @@ def build_watcher(
     settings: Settings, redis: aioredis.Redis, runner: JobRunner, watcher_id: str
 ) -> Watcher:
     """A watcher and its parts: the emitter, the job queue, the file loop, the slots."""
-    emitter = EventEmitter(redis, settings.event_log_ttl_s)
+    emitter = EventEmitter(redis, settings.event_log_ttl_s, wait_replicas=settings.wait_replicas)
     slots = BackendSlots(settings)
     return Watcher(
         settings,
@@ -77,8 +81,9 @@ async def serve(settings: Settings) -> None:
     telemetry.start_watcher_metrics_server(
         settings.watcher_metrics_port, settings.watcher_metrics_host
     )
-    redis = make_redis(
-        settings.effective_redis_url,
+    keys.use_shards(settings.redis_shards)
+    redis = connect(
+        settings,
         WATCHER_REDIS_CONNECTIONS,
         blocking=False,
         client_name=f"relay-watcher-{os.getpid()}",
@@ -102,7 +107,8 @@ async def serve(settings: Settings) -> None:
 
 async def check(settings: Settings) -> int:
     """Exit 0 when Redis answers and some watcher's heartbeat is fresh."""
-    redis = make_redis(settings.effective_redis_url, 2, blocking=False)
+    keys.use_shards(settings.redis_shards)
+    redis = connect(settings, 2, blocking=False)
     try:
         fresh = await live_watchers(redis, settings.watcher_dead_after_s)
     except REDIS_DOWN_ERRORS as exc:

@@ -24,7 +24,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import Histogram
 
-from relay import keys, models, telemetry
+from relay import models, telemetry
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import JobFinishedError
 from relay.history import entry as history_entry
@@ -136,7 +136,7 @@ class JobRunner:
         progress = _Progress(started=started, received=received, route=route)
         parent = telemetry.context_from_traceparent(job.traceparent)
         with telemetry.tracer.start_as_current_span(
-            f"process {keys.JOBS_STREAM}",
+            f"process {telemetry.JOBS_DESTINATION}",
             context=parent,
             kind=SpanKind.CONSUMER,
             start_time=int(received * 1e9),

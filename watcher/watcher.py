@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 import socket
 import time
@@ -26,13 +27,20 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, models, telemetry
-from relay.connections import RECONNECT_BACKOFF, REDIS_DOWN_ERRORS, REDIS_OUTAGE
+from relay.connections import (
+    RECONNECT_BACKOFF,
+    REDIS_DOWN_ERRORS,
+    REDIS_OUTAGE,
+    as_cluster,
+    is_cluster,
+)
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.jobs import EventType, Job, JobStatus
 from relay.redis_queue import JobNotFoundError, RedisJobQueue
 from relay.settings import Settings
 from watcher import recovery
 from watcher.file_channel import FileChannelLoop
+from watcher.recovery import Entry
 from watcher.runner import INTERRUPTED, JobRunner, cancel_for_user, consume_cancel, is_user_cancel
 from watcher.sinks import RedisSink
 from watcher.slots import BackendSlots, PositionListener
@@ -42,7 +50,7 @@ log = logging.getLogger(__name__)
 
 #: How long XREADGROUP blocks before the loop checks for shutdown.
 CLAIM_BLOCK_MS = 1000
-#: Most jobs claimed in one XREADGROUP.
+#: Most jobs claimed in one XREADGROUP (of all shards together).
 MAX_CLAIM_BATCH = 32
 #: What a periodic loop (heartbeat, recovery) shrugs off until its next round.
 RETRIED_ERRORS: tuple[type[BaseException], ...] = (*REDIS_DOWN_ERRORS, aioredis.ResponseError)
@@ -87,7 +95,7 @@ class Watcher:
         self.slots = slots
         self.turns = ProjectTurns(redis, self._load, settings.watcher_heartbeat_s)
         self._capacity = slots.capacity()
-        self._held: dict[str, str] = {}  # stream entry id -> job id
+        self._held: dict[Entry, str] = {}  # stream entry -> job id
         self._jobs: dict[str, asyncio.Task[Any]] = {}  # job id -> task (waiting or running)
         self._running: set[str] = set()  # job ids holding a backend slot
         self._room = asyncio.Event()  # a held job ended: the claim loop may claim again
@@ -101,7 +109,10 @@ class Watcher:
         try:
             async with asyncio.TaskGroup() as group:
                 loops = [
-                    group.create_task(self._claim_loop(), name="claim"),
+                    *(
+                        group.create_task(self._claim_loop(shard), name=f"claim-{shard}")
+                        for shard in range(keys.shard_count())
+                    ),
                     group.create_task(self._heartbeat_loop(), name="heartbeat"),
                     group.create_task(self._control_loop(), name="control"),
                     group.create_task(self._recovery_loop(), name="recovery"),
@@ -114,7 +125,7 @@ class Watcher:
         finally:
             await self._drain()
             with contextlib.suppress(*REDIS_DOWN_ERRORS):
-                await self.redis.hdel(keys.WATCHERS_HASH, self.id)
+                await self.redis.hdel(keys.watcher_registry(self.id), self.id)
             log.info("watcher stopped id=%s", self.id)
 
     def stop(self) -> None:
@@ -147,39 +158,43 @@ class Watcher:
             log.error("job task failed: %r", exc, exc_info=exc)
 
     # --- claiming -----------------------------------------------------------------
-    async def ensure_group(self) -> None:
+    async def ensure_group(self, shard: int) -> None:
         try:
             await self.redis.xgroup_create(
-                keys.JOBS_STREAM, keys.WATCHER_GROUP, id="0", mkstream=True
+                keys.jobs_stream(shard), keys.WATCHER_GROUP, id="0", mkstream=True
             )
         except aioredis.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    async def _claim_loop(self) -> None:
+    async def _claim_loop(self, shard: int) -> None:
+        """Claims the jobs of one shard (a blocking read per shard: on a cluster each
+        shard is its own slot, so one XREADGROUP cannot span them)."""
         failures = 0
         group_ready = False
+        stream = keys.jobs_stream(shard)
         while not self._stopping.is_set():
             # Hold at most as many jobs as all backends have slots (the rest stay in
             # the stream for other watchers), not counting jobs that wait for their
-            # project's turn or for a person. Claim every free place in one round trip.
+            # project's turn or for a person. Each shard claims its share of the free
+            # places, so all shards together overshoot by at most one per shard.
             while (free := self._capacity - self._occupied()) <= 0:
                 self._room.clear()
                 with contextlib.suppress(TimeoutError):  # lent slots do not wake it
                     async with asyncio.timeout(ROOM_POLL_S):
                         await self._room.wait()
-            free = min(MAX_CLAIM_BATCH, free)
+            share = math.ceil(min(MAX_CLAIM_BATCH, free) / keys.shard_count())
             try:
                 if not group_ready:
-                    await self.ensure_group()
+                    await self.ensure_group(shard)
                     group_ready = True
                 reply = cast(
                     ClaimReply,
                     await self.redis.xreadgroup(
                         keys.WATCHER_GROUP,
                         self.id,
-                        {keys.JOBS_STREAM: ">"},
-                        count=free,
+                        {stream: ">"},
+                        count=share,
                         block=CLAIM_BLOCK_MS,
                     ),
                 )
@@ -187,7 +202,7 @@ class Watcher:
                 for _, entries in reply or []:
                     for entry_id, fields in entries:
                         self._take(
-                            entry_id.decode(),
+                            Entry(shard, entry_id.decode()),
                             fields[b"job_id"].decode(),
                             project=fields.get(b"project", b"").decode(),
                         )
@@ -206,11 +221,11 @@ class Watcher:
         """Held jobs that run or wait for a backend slot."""
         return len(self._held) - self.slots.lent() - self.turns.waiting()
 
-    def _take(self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False) -> None:
+    def _take(self, entry: Entry, job_id: str, *, project: str, reclaimed: bool = False) -> None:
         """Hold a claimed stream entry and start handling its job."""
-        self._held[entry_id] = job_id
+        self._held[entry] = job_id
         self._jobs[job_id] = self._spawn(
-            self._handle(entry_id, job_id, project=project, reclaimed=reclaimed)
+            self._handle(entry, job_id, project=project, reclaimed=reclaimed)
         )
 
     async def _recovery_loop(self) -> None:
@@ -218,18 +233,18 @@ class Watcher:
         while True:
             await asyncio.sleep(interval_s)  # a periodic sweep, by design (XAUTOCLAIM)
             try:
-                for entry_id, job_id, project in await recovery.reclaim_abandoned(
+                for entry, job_id, project in await recovery.reclaim_abandoned(
                     self.redis, self.id, self.settings.claim_idle_ms
                 ):
-                    if entry_id not in self._held:
-                        log.info("reclaimed job_id=%s entry=%s", job_id, entry_id)
-                        self._take(entry_id, job_id, project=project, reclaimed=True)
+                    if entry not in self._held:
+                        log.info("reclaimed job_id=%s entry=%s", job_id, entry)
+                        self._take(entry, job_id, project=project, reclaimed=True)
             except RETRIED_ERRORS:
                 continue
 
     # --- one job --------------------------------------------------------------------
     async def _handle(
-        self, entry_id: str, job_id: str, *, project: str, reclaimed: bool = False
+        self, entry: Entry, job_id: str, *, project: str, reclaimed: bool = False
     ) -> None:
         """Wait for the project's turn and a backend slot, run the job, acknowledge it."""
         received_ts = time.time()  # the job's consumer span starts here
@@ -246,7 +261,7 @@ class Watcher:
                 self._running.add(job_id)
                 telemetry.JOBS_RUNNING.set(len(self._running))
                 # Out of the backlog, without holding up the job's start for the reply.
-                self._spawn(self._leave_backlog(backend, job_id))
+                self._spawn(self._leave_backlog(entry, backend, job_id))
                 sink = RedisSink(
                     self.redis,
                     self.emitter,
@@ -270,13 +285,13 @@ class Watcher:
             telemetry.JOBS_RUNNING.set(len(self._running))
             if acknowledged:
                 with contextlib.suppress(*REDIS_DOWN_ERRORS):
-                    await self._acknowledge(entry_id, job_id, project, backend)
-            self._held.pop(entry_id, None)
+                    await self._acknowledge(entry, job_id, project, backend)
+            self._held.pop(entry, None)
             self._room.set()
 
-    async def _leave_backlog(self, backend: str, job_id: str) -> None:
+    async def _leave_backlog(self, entry: Entry, backend: str, job_id: str) -> None:
         with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the acknowledgement removes it too
-            await self.redis.zrem(keys.backend_backlog(backend), job_id)
+            await self.redis.zrem(keys.backlog(entry.shard, backend), job_id)
 
     def _backend_of(self, job: Job) -> str:
         route = models.resolve(self.settings, job.model or self.settings.default_model)
@@ -306,14 +321,14 @@ class Watcher:
                 await asyncio.sleep(RECONNECT_BACKOFF.compute(failures))
                 failures += 1
 
-    async def _acknowledge(self, entry_id: str, job_id: str, project: str, backend: str) -> None:
+    async def _acknowledge(self, entry: Entry, job_id: str, project: str, backend: str) -> None:
         """The job ended: drop its entry, leave its project's line, wake the next in line."""
         backlogs = [backend] if backend else ["echo", "openai", "claude", "local"]
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.xack(keys.JOBS_STREAM, keys.WATCHER_GROUP, entry_id)
-            pipe.xdel(keys.JOBS_STREAM, entry_id)
+            pipe.xack(entry.stream, keys.WATCHER_GROUP, entry.id)
+            pipe.xdel(entry.stream, entry.id)
             for name in backlogs:  # it may never have started (cancelled in line)
-                pipe.zrem(keys.backend_backlog(name), job_id)
+                pipe.zrem(keys.backlog(entry.shard, name), job_id)
             if project:
                 pipe.lrem(keys.project_order(project), 1, job_id)
                 pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": project}))
@@ -339,7 +354,7 @@ class Watcher:
             "backends": self.slots.describe(),
             "pid": os.getpid(),
         }
-        await self.redis.hset(keys.WATCHERS_HASH, self.id, orjson.dumps(beat))
+        await self.redis.hset(keys.watcher_registry(self.id), self.id, orjson.dumps(beat))
         await recovery.refresh_claims(self.redis, self.id, list(self._held))
         # A cancel notice can be missed while reconnecting: the job hash is the truth.
         # Only "cancelled" is written by someone else; "complete" or "error" are this
@@ -369,6 +384,9 @@ class Watcher:
                     self._on_control(message["data"])
             except REDIS_DOWN_ERRORS:
                 await asyncio.sleep(RECONNECT_BACKOFF.compute(2))  # 0.2 s
+                if is_cluster(self.redis):  # its node may have failed over: re-read the map
+                    with contextlib.suppress(*REDIS_DOWN_ERRORS):
+                        await as_cluster(self.redis).nodes_manager.initialize()
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()

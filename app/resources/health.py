@@ -46,7 +46,7 @@ class HealthResource:
                 "pid": os.getpid(),
                 # Redis-mode streams (hub subscriptions) + file-mode ones (folder watch).
                 "sse_streams": self._hub.subscription_count + self._queue.file_stream_count(),
-                "hub_connected": self._hub.connected.is_set(),
+                "hub_connected": self._hub.connected,
                 "hub_malformed_skipped": self._hub.malformed,
             },
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -9,6 +11,11 @@ from relay import keys
 from tests.support.stack import Stack
 
 BIG = "x" * (256 * 1024 + 1)
+
+
+def queued_entries(redis: Any) -> int:
+    """Entries in every shard of the jobs queue."""
+    return sum(redis.xlen(stream) for stream in keys.jobs_streams() if redis.exists(stream))
 
 
 @pytest.mark.parametrize(
@@ -31,7 +38,7 @@ def test_rejected_chat_start_writes_nothing(
     stack: Stack, body: bytes, status: int, code: str
 ) -> None:
     with stack.redis.client() as redis:
-        before = redis.xlen(keys.JOBS_STREAM) if redis.exists(keys.JOBS_STREAM) else 0
+        before = queued_entries(redis)
         keys_before = redis.dbsize()
     response = httpx.post(
         f"{stack.url}/api/chat/start",
@@ -44,7 +51,7 @@ def test_rejected_chat_start_writes_nothing(
     assert error["code"] == code
     assert error["message"]
     with stack.redis.client() as redis:
-        after = redis.xlen(keys.JOBS_STREAM) if redis.exists(keys.JOBS_STREAM) else 0
+        after = queued_entries(redis)
         assert after == before
         assert redis.dbsize() <= keys_before + 1  # + a watcher heartbeat key at most
     fallback = stack.settings.fallback_dir / "queue"

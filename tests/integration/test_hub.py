@@ -27,13 +27,18 @@ async def test_malformed_event_messages_are_skipped_and_the_next_event_arrives(
     hub = EventHub(redis, heartbeat_s=30)
     await hub.start()
     try:
-        await asyncio.wait_for(hub.connected.wait(), 5)
         subscription = hub.subscribe("poisoned-job-0001")
+        assert await subscription.next() is Wake.RESYNC, "a new subscription replays first"
+        assert await asyncio.wait_for(subscription.next(), 5) is Wake.RESYNC, (
+            "and again once Redis confirmed the job's channel"
+        )
+        assert hub.listening("poisoned-job-0001")
+        channel = keys.job_live("poisoned-job-0001")
         poison = malformed_event_messages("poisoned-job-0001")
         for message in poison:
-            await redis.publish(keys.EVENTS_CHANNEL, message)
+            await redis.spublish(channel, message)
         real = Event.create("poisoned-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
-        await redis.publish(keys.EVENTS_CHANNEL, real.to_message())
+        await redis.spublish(channel, real.to_message())
         assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
         assert subscription.drain() == [real]
         assert hub.running, "the hub goes on after malformed messages"
@@ -55,7 +60,7 @@ async def test_a_stream_still_gets_its_events_after_poison_on_the_events_channel
         publisher = aioredis.from_url(redis_server.url)
         try:
             for message in malformed_event_messages(job["job_id"]):
-                await publisher.publish(keys.EVENTS_CHANNEL, message)
+                await publisher.spublish(keys.job_live(job["job_id"]), message)
         finally:
             await publisher.aclose()
         health = (await client.get("/api/health")).json()

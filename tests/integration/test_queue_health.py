@@ -68,7 +68,7 @@ async def test_waiting_jobs_count_per_backend_and_the_oldest_sets_the_age(redis,
     assert health.oldest_age_s == pytest.approx(200.0)
 
     # A watcher starting the oldest job takes it out of its backlog (watcher.py).
-    await redis.zrem(keys.backend_backlog("local"), "job-c")
+    await redis.zrem(keys.backlog(keys.shard_of("default"), "local"), "job-c")
     health = await queue_health.measure(redis, settings, now=1000.0)
     assert health.waiting["local"] == 0
     assert health.oldest_age_s == pytest.approx(100.0)

@@ -132,7 +132,7 @@ async def test_a_chat_is_one_trace_of_producer_consumer_backend_and_a_linked_str
     assert consumer.kind == trace.SpanKind.CONSUMER
     for span, operation in ((producer, "send"), (consumer, "process")):
         assert span.attributes["messaging.system"] == "redis"
-        assert span.attributes["messaging.destination.name"] == keys.JOBS_STREAM
+        assert span.attributes["messaging.destination.name"] == telemetry.JOBS_DESTINATION
         assert span.attributes["messaging.message.id"] == job_id
         assert span.attributes["messaging.operation.type"] == operation
 

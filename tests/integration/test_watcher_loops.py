@@ -118,7 +118,7 @@ async def test_a_watcher_loop_that_dies_stops_the_watcher_loudly(
                 await watcher.run()
         assert raised.group_contains(RuntimeError, match="recovery broke")
         assert "a watcher loop died" in caplog.text
-        assert not await redis.hexists(keys.WATCHERS_HASH, "in-process"), "it left the roster"
+        assert not await redis.hexists(keys.watcher_registry("in-process"), "in-process"), "it left the roster"
     finally:
         await redis.aclose()
 

@@ -62,7 +62,7 @@ def redis_fingerprint(redis_server: RedisServer) -> dict[bytes, tuple[bytes, int
     with redis_server.client() as client:
         result = {}
         for key in client.scan_iter(count=1000):
-            if key == keys.WATCHERS_HASH.encode():
+            if key.decode() in keys.watchers_registries():
                 continue
             kind = client.type(key)
             command = _SIZE_COMMANDS.get(kind)

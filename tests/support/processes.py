@@ -273,7 +273,9 @@ class WatcherProcess(ManagedProcess):
         """The id this watcher registered under, once it has sent a heartbeat."""
         try:
             with redis.Redis.from_url(self.settings.effective_redis_url) as client:
-                beats = client.hgetall(keys.WATCHERS_HASH)
+                beats = {}
+                for registry in keys.watchers_registries():
+                    beats.update(client.hgetall(registry))
         except (redis.RedisError, OSError):
             return None
         for watcher_id, raw in beats.items():
