@@ -23,6 +23,7 @@ from pathlib import Path
 
 import redis
 
+from launcher.preflight import BUS_PORT_OFFSET, MAX_CLUSTER_PORT, LaunchRefused
 from launcher.stack import Command, base_env, find_binary
 from relay.settings import Settings
 
@@ -31,8 +32,6 @@ REPLICAS_PER_MASTER = 1
 MASTERS = NODES // (REPLICAS_PER_MASTER + 1)
 #: The first port when ``RELAY_LOCAL_CLUSTER_PORT`` is 0 (not the single Redis's 6391).
 DEFAULT_FIRST_PORT = 7001
-#: Redis Cluster's bus (node-to-node gossip) listens at the client port + 10000.
-BUS_PORT_OFFSET = 10000
 SLOTS = 16384
 NODE_TIMEOUT_MS = 1000
 HOST = "127.0.0.1"
@@ -40,9 +39,18 @@ PROBE_TIMEOUT_S = 1.0
 
 
 def cluster_ports(settings: Settings) -> list[int]:
-    """The six client ports: ``local_cluster_port`` (or 7001) and the five after it."""
+    """The six client ports: ``local_cluster_port`` (or 7001) and the five after it.
+
+    Raises ``LaunchRefused`` when the last one would have no bus port (above 55535).
+    """
     first = settings.local_cluster_port or DEFAULT_FIRST_PORT
-    return [first + index for index in range(NODES)]
+    ports = [first + index for index in range(NODES)]
+    if first < 1 or ports[-1] > MAX_CLUSTER_PORT:
+        raise LaunchRefused(
+            f"RELAY_LOCAL_CLUSTER_PORT={first}: the six nodes need ports from 1 to "
+            f"{MAX_CLUSTER_PORT} (each also listens on its port + {BUS_PORT_OFFSET})"
+        )
+    return ports
 
 
 def cluster_dir(settings: Settings) -> Path:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relay.settings import Settings
+
+#: A Redis Cluster node's bus (node-to-node) port is its client port + 10000.
+BUS_PORT_OFFSET = 10000
+#: The highest port a cluster node may have: its bus port must exist too.
+MAX_CLUSTER_PORT = 65535 - BUS_PORT_OFFSET
 
 
 class LaunchRefused(Exception):
@@ -51,8 +57,10 @@ def check_exposure(settings: Settings) -> None:
             )
 
 
-def ports_needed(settings: Settings, private_redis: bool) -> list[Port]:
-    """Every port the stack listens on."""
+def ports_needed(
+    settings: Settings, private_redis: bool, cluster_ports: Iterable[int] = ()
+) -> list[Port]:
+    """Every port the stack listens on (a local cluster's nodes: client and bus ports)."""
     ports = [
         Port("nginx", settings.host, settings.port),
         Port("nginx status", "127.0.0.1", settings.nginx_status_port),
@@ -61,6 +69,9 @@ def ports_needed(settings: Settings, private_redis: bool) -> list[Port]:
     ]
     if private_redis:
         ports.append(Port("redis", "127.0.0.1", settings.redis_port))
+    for port in cluster_ports:
+        ports.append(Port(f"redis cluster node {port}", "127.0.0.1", port))
+        ports.append(Port(f"redis cluster node {port} (bus)", "127.0.0.1", port + BUS_PORT_OFFSET))
     return ports
 
 

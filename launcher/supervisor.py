@@ -138,6 +138,24 @@ class Supervisor:
         output = asyncio.create_task(self._copy_output(command.name, process.stdout))
         return Child(command.name, process, output, command)
 
+    async def run_once(self, command: Command) -> int:
+        """Run a one-shot ``command`` to its end, output prefixed; returns its exit code.
+
+        Not one of :attr:`children`: it is neither supervised nor stopped with them.
+        Cancelled (a signal while starting), it is killed with its group.
+        """
+        child = await self._spawn(command)
+        try:
+            code = await child.process.wait()
+        finally:
+            if child.running:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
+                await child.process.wait()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(child.output, 2.0)
+        return code
+
     def supervise(self, child: Child, prepare: Callable[[], object] | None = None) -> None:
         """From now on, start ``child`` again whenever it dies (``prepare`` runs first)."""
         if self._gave_up is None:

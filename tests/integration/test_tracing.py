@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from app.app import create_app
-from relay import keys, telemetry
+from relay import telemetry
 from relay.connections import make_redis
 from relay.settings import Settings
 from tests.support.processes import RedisServer, running

@@ -118,7 +118,8 @@ async def test_a_watcher_loop_that_dies_stops_the_watcher_loudly(
                 await watcher.run()
         assert raised.group_contains(RuntimeError, match="recovery broke")
         assert "a watcher loop died" in caplog.text
-        assert not await redis.hexists(keys.watcher_registry("in-process"), "in-process"), "it left the roster"
+        roster = keys.watcher_registry("in-process")
+        assert not await redis.hexists(roster, "in-process"), "it left the roster"
     finally:
         await redis.aclose()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 def malformed_event_messages(job_id: str) -> list[bytes]:
-    """Messages on a job's live channel that are not ``"<job> <seq> <type> <ts> <end>\\n<frame>"``."""
+    """Messages on a job's channel that are not ``"<job> <seq> <type> <ts> <end>\\n<frame>"``."""
     job = job_id.encode()
     return [
         b"",
