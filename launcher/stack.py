@@ -58,8 +58,12 @@ def base_env(settings: Settings) -> dict[str, str]:
 
 
 def metrics_multiproc_dir(settings: Settings) -> Path:
-    """prometheus-client's multiprocess folder for the app's Granian workers."""
-    return settings.state_dir / "prometheus-multiproc"
+    """prometheus-client's multiprocess folder for the app's Granian workers.
+
+    One per app port, so that several app processes sharing a state folder (a
+    scaled-out stack, ``make bench-cluster``) each count only their own workers.
+    """
+    return settings.state_dir / f"prometheus-multiproc-{settings.app_port}"
 
 
 def redis_data_dir(settings: Settings) -> Path:

@@ -17,10 +17,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 import redis
+from redis.cluster import ClusterNode, RedisCluster
 
 from launcher import preflight, stack
 from launcher.supervisor import die_with_parent
@@ -44,6 +45,15 @@ def free_port() -> int:
         if port not in _PORTS_GIVEN:
             _PORTS_GIVEN.add(port)
             return port
+
+
+def sync_client(settings: Settings) -> redis.Redis:
+    """A synchronous client for the settings' Redis, or cluster (close it after use)."""
+    seeds = settings.cluster_seeds
+    if seeds:
+        nodes = [ClusterNode(host, port) for host, port in seeds]
+        return cast(redis.Redis, RedisCluster(startup_nodes=nodes, socket_timeout=5.0))
+    return redis.Redis.from_url(settings.effective_redis_url, socket_timeout=5.0)
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
@@ -272,7 +282,7 @@ class WatcherProcess(ManagedProcess):
     def watcher_id(self) -> str | None:
         """The id this watcher registered under, once it has sent a heartbeat."""
         try:
-            with redis.Redis.from_url(self.settings.effective_redis_url) as client:
+            with sync_client(self.settings) as client:
                 beats = {}
                 for registry in keys.watchers_registries():
                     beats.update(client.hgetall(registry))
