@@ -4,13 +4,18 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: setup run test lint
+.PHONY: setup run run-cluster test lint
 
 setup:
 	./scripts/setup.sh
 
 run: setup
 	$(PYTHON) -m launcher
+
+# The same stack on a local Redis Cluster: 6 nodes (3 masters, 3 replicas) on
+# RELAY_LOCAL_CLUSTER_PORT..+5 (default 7001-7006), data in state/cluster/.
+run-cluster: setup
+	$(PYTHON) -m launcher --cluster
 
 lint: setup
 	$(VENV)/bin/ruff check .

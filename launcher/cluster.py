@@ -17,6 +17,7 @@ runs them in a thread.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,19 @@ def cluster_ports(settings: Settings) -> list[int]:
             f"{MAX_CLUSTER_PORT} (each also listens on its port + {BUS_PORT_OFFSET})"
         )
     return ports
+
+
+def with_local_cluster(settings: Settings) -> Settings:
+    """``settings`` pointed at the local cluster: what the app and the watcher are given.
+
+    Raises ``LaunchRefused`` if another Redis is configured: which one was meant?
+    """
+    if settings.redis_url or settings.redis_cluster_nodes:
+        raise LaunchRefused(
+            "--cluster starts a Redis Cluster of its own: unset REDIS_URL and "
+            "RELAY_REDIS_CLUSTER_NODES"
+        )
+    return dataclasses.replace(settings, redis_cluster_nodes=seeds(cluster_ports(settings)))
 
 
 def cluster_dir(settings: Settings) -> Path:
@@ -116,7 +130,9 @@ def create_command(settings: Settings, ports: Iterable[int], host: str = HOST) -
         "--cluster-replicas", str(REPLICAS_PER_MASTER),
         "--cluster-yes",
     ]  # fmt: skip
-    return Command("cluster", argv, base_env(settings))
+    env = base_env(settings)
+    env["TERM"] = "dumb"  # redis-cli colours its report for an xterm, even into a pipe
+    return Command("cluster", argv, env)
 
 
 def prepare_nodes(root: Path, ports: Iterable[int]) -> None:

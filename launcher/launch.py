@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import signal
 import sys
@@ -25,7 +24,7 @@ import httpx
 
 from launcher import cluster, stack
 from launcher.health import StartupFailed, http_ok, redis_ping, wait_until_healthy
-from launcher.preflight import LaunchRefused, check_exposure, check_ports, ports_needed
+from launcher.preflight import check_exposure, check_ports, ports_needed
 from launcher.supervisor import Supervisor
 from relay.settings import Settings
 
@@ -58,18 +57,13 @@ async def launch(settings: Settings, out: TextIO = sys.stdout, local_cluster: bo
     """
     node_ports: list[int] = []
     if local_cluster:
-        if settings.redis_url or settings.redis_cluster_nodes:
-            raise LaunchRefused(
-                "--cluster starts a Redis Cluster of its own: unset REDIS_URL and "
-                "RELAY_REDIS_CLUSTER_NODES"
-            )
+        settings = cluster.with_local_cluster(settings)
         node_ports = cluster.cluster_ports(settings)
-        settings = dataclasses.replace(settings, redis_cluster_nodes=cluster.seeds(node_ports))
     private_redis = not settings.redis_url and not settings.redis_cluster_nodes
     check_exposure(settings)
     check_ports(ports_needed(settings, private_redis, node_ports))
-    binaries = ["redis-server"] if private_redis else []
-    binaries += ["redis-server", "redis-cli"] if local_cluster else []
+    binaries = ["redis-server", "redis-cli"] if local_cluster else []
+    binaries += ["redis-server"] if private_redis else []
     for name in ("nginx", *binaries):
         stack.find_binary(name)
     stack.raise_open_files_limit()
@@ -138,7 +132,7 @@ async def _start(
     headers = {"Authorization": f"Bearer {settings.api_token}"} if settings.api_token else {}
     async with httpx.AsyncClient(timeout=2.0, headers=headers, trust_env=False) as client:
         if node_ports:
-            await _start_cluster(settings, supervisor, node_ports)
+            await start_local_cluster(settings, supervisor, node_ports)
         elif private_redis:
             stack.prepare_redis(settings)
             redis = await supervisor.start(stack.redis_command(settings))
@@ -165,7 +159,7 @@ async def _start(
         await wait_until_healthy("nginx", http_ok(client, proxied_health), NGINX_TIMEOUT_S, nginx)
 
 
-async def _start_cluster(settings: Settings, supervisor: Supervisor, ports: list[int]) -> None:
+async def start_local_cluster(settings: Settings, supervisor: Supervisor, ports: list[int]) -> None:
     """Start the six nodes, create the cluster on the first start, wait until ready.
 
     A later start finds each node's ``nodes-<port>.conf`` and the nodes find each other
