@@ -146,10 +146,22 @@ def as_cluster(redis: aioredis.Redis) -> RedisCluster:
 
 def owner(cluster: RedisCluster, key: str) -> ClusterNode:
     """The master node that owns ``key``'s slot; raises SlotNotCoveredError if none does."""
-    node = cluster.get_node_from_key(key)
+    try:
+        node = cluster.get_node_from_key(key)
+    except KeyError:  # the client has not read the slot map yet
+        node = None
     if node is None:
         raise redis_errors.SlotNotCoveredError(f"no node serves the slot of {key!r}")
     return node
+
+
+async def ready(redis: aioredis.Redis) -> None:
+    """Read a cluster's slot map if the client has not yet (nothing for one Redis).
+
+    Raises what Redis raises when it is unreachable.
+    """
+    if is_cluster(redis):
+        await as_cluster(redis).initialize()
 
 
 def make_redis(

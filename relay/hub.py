@@ -42,6 +42,7 @@ from relay.connections import (
     as_cluster,
     is_cluster,
     owner,
+    ready,
 )
 from relay.emitter import pack_command
 from relay.jobs import Event
@@ -274,6 +275,8 @@ class EventHub:
             subscription.push(event)
 
     async def start(self) -> None:
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):  # else the routing task reads it
+            await ready(self._redis)  # a cluster's slot map, to route channels
         self._tasks = [
             asyncio.create_task(self._route(), name="event-hub-routing"),
             asyncio.create_task(self._tick(), name="event-hub-heartbeat"),

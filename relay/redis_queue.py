@@ -238,10 +238,9 @@ class RedisJobQueue:
             queue_append(pipe, job.project, stopped)
             pipe.lrem(keys.project_order(job.project), 1, job_id)
             await pipe.execute()
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
-            pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))
-            await pipe.execute()
+        # Not pipelined: a cluster client refuses PUBLISH in a pipeline.
+        await self.redis.publish(keys.CONTROL_CHANNEL, orjson.dumps({"cancel": job_id}))
+        await self.redis.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": job.project}))
         job.status = JobStatus.CANCELLED
         return job
 

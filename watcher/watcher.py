@@ -33,6 +33,7 @@ from relay.connections import (
     REDIS_OUTAGE,
     as_cluster,
     is_cluster,
+    ready,
 )
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.jobs import EventType, Job, JobStatus
@@ -331,8 +332,9 @@ class Watcher:
                 pipe.zrem(keys.backlog(entry.shard, name), job_id)
             if project:
                 pipe.lrem(keys.project_order(project), 1, job_id)
-                pipe.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": project}))
             await pipe.execute()
+        if project:  # not pipelined: a cluster client refuses PUBLISH in a pipeline
+            await self.redis.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": project}))
 
     # --- heartbeat and control -------------------------------------------------------
     async def _heartbeat_loop(self) -> None:
@@ -379,6 +381,7 @@ class Watcher:
         while True:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
+                await ready(self.redis)  # a cluster's pub/sub needs its slot map
                 await pubsub.subscribe(keys.CONTROL_CHANNEL)
                 async for message in pubsub.listen():
                     self._on_control(message["data"])
