@@ -230,3 +230,97 @@ def test_compose_runs_the_stack_the_design_names():
     assert "--appendonly" in services["redis"]["command"]
     assert "PROMETHEUS_MULTIPROC_DIR" in services["app"]["environment"]
     assert "PROMETHEUS_MULTIPROC_DIR" not in services["watcher"]["environment"]
+
+
+# --- docker-compose: the cluster profile ------------------------------------------------
+
+CLUSTER_NODES = [f"redis-cluster-{index}" for index in range(1, 7)]
+CLUSTER_SERVICES = {*CLUSTER_NODES, "redis-cluster-init", "app-cluster", "watcher-cluster"}
+
+
+def compose_services() -> dict[str, Any]:
+    services: dict[str, Any] = load_yaml(COMPOSE)["services"]
+    return services
+
+
+def test_the_cluster_profile_is_its_own_services_and_leaves_the_default_stack_alone():
+    services = compose_services()
+    in_profile = {name for name, s in services.items() if "cluster" in s.get("profiles", [])}
+    assert in_profile == CLUSTER_SERVICES | {"nginx-cluster"}
+    for name, service in services.items():
+        assert service.get("profiles", ["cluster"]) == ["cluster"], name
+    # `docker compose up` (no profile) still runs exactly the one-Redis stack.
+    assert "profiles" not in services["redis"] and "profiles" not in services["app"]
+
+
+def test_the_cluster_profile_runs_six_cluster_nodes_each_with_its_own_data():
+    services = compose_services()
+    volumes = set()
+    for name in CLUSTER_NODES:
+        node = services[name]
+        assert node["image"] == "redis:7.4-alpine"
+        assert node["hostname"] == name  # what the node announces to clients
+        command = " ".join(node["command"])
+        for flag in (
+            "redis-server --cluster-enabled yes",
+            "--cluster-config-file /data/nodes.conf",
+            "--appendonly yes",
+            '--cluster-announce-hostname "$$(hostname)"',
+            "--cluster-preferred-endpoint-type hostname",
+        ):
+            assert flag in command, (name, flag)
+        assert node["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+        (volume,) = node["volumes"]
+        volumes.add(volume.split(":")[0])
+    assert len(volumes) == 6
+
+
+def test_the_cluster_init_makes_the_cluster_once_all_six_nodes_are_healthy():
+    init = compose_services()["redis-cluster-init"]
+    assert init["image"] == "redis:7.4-alpine"
+    assert init["restart"] == "no"
+    assert init["depends_on"] == {name: {"condition": "service_healthy"} for name in CLUSTER_NODES}
+    script = init["command"][2]
+    assert "redis-cli --cluster create $$addresses --cluster-replicas 1 --cluster-yes" in script
+    assert f"for node in {' '.join(CLUSTER_NODES)}; do" in script
+    assert "cluster_state:ok" in script
+    # Compose turns $$ into $; what runs must be valid sh.
+    checked = subprocess.run(["sh", "-n", "-c", script.replace("$$", "$")], check=False)
+    assert checked.returncode == 0
+
+
+def test_three_apps_and_two_watchers_use_the_cluster_once_it_is_made():
+    services = compose_services()
+    seeds = ",".join(f"{name}:6379" for name in CLUSTER_NODES)
+    for name, replicas in (("app-cluster", 3), ("watcher-cluster", 2)):
+        service = services[name]
+        assert service["deploy"]["replicas"] == replicas, name
+        env = service["environment"]
+        assert env["RELAY_REDIS_CLUSTER_NODES"] == seeds, name
+        assert env["REDIS_URL"] == "", name
+        assert service["depends_on"] == {
+            "redis-cluster-init": {"condition": "service_completed_successfully"}
+        }, name
+    app, single = services["app-cluster"], services["app"]
+    assert app["command"] == single["command"]  # the launcher's Granian command line
+    assert "PROMETHEUS_MULTIPROC_DIR" in app["environment"]
+    assert "PROMETHEUS_MULTIPROC_DIR" not in services["watcher-cluster"]["environment"]
+    assert services["watcher-cluster"]["command"] == services["watcher"]["command"]
+
+
+def test_the_cluster_nginx_balances_over_every_app_replica(tmp_path: Path):
+    from proxy.render import NginxPaths, render
+    from relay.settings import Settings
+
+    services = compose_services()
+    nginx, single = services["nginx-cluster"], services["nginx"]
+    env = nginx["environment"]
+    assert env["RELAY_APP_HOST"] == "app-cluster"  # one name, an address per replica
+    app_command = services["app-cluster"]["command"]
+    assert env["RELAY_APP_PORT"] == app_command[app_command.index("--port") + 1]
+    assert nginx["command"] == single["command"] and nginx["build"] == single["build"]
+    assert nginx["depends_on"] == {"app-cluster": {"condition": "service_healthy"}}
+    assert nginx["ports"] != single["ports"]  # both stacks may run side by side
+    settings = Settings.from_env({**env, "RELAY_STATE_DIR": str(tmp_path)})
+    config = render(settings, NginxPaths.for_settings(settings))
+    assert "server app-cluster:8000;" in config.split("upstream relay_app {")[1].split("}")[0]
