@@ -33,7 +33,7 @@ LOADTEST_USERS    ?= 100
 LOADTEST_DURATION ?= 60s
 LOADTEST_REPORTS  := loadtest/reports
 
-.PHONY: loadtest bench bench-peers bench-semantic
+.PHONY: loadtest bench bench-peers bench-semantic bench-cluster
 
 # The SLO gate on both paths: the echo model, then the openai model on the mock upstream.
 loadtest: setup
@@ -55,6 +55,11 @@ bench-peers: setup
 # The semantic cache: model load/RSS, a miss's added latency, a hit through nginx, pair quality.
 bench-semantic: setup
 	$(PYTHON) -m loadtest.semantic_bench --json $(LOADTEST_REPORTS)/semantic.json
+
+# Fan-out on a local Redis Cluster, 2 and then 4 app processes: each one's pub/sub messages
+# against the streams its own clients follow; its block of BENCHMARKS.md.
+bench-cluster: setup
+	$(PYTHON) -m loadtest.cluster_fanout --json $(LOADTEST_REPORTS)/cluster_fanout.json
 
 bench: setup
 	$(PYTHON) -m loadtest.bench --mode all --profile --json $(LOADTEST_REPORTS)/bench.json; \
