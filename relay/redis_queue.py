@@ -7,6 +7,7 @@ which job of a project may run (its head), so one project's jobs run in order.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncGenerator
 from typing import Any
@@ -39,6 +40,9 @@ local ttl = tonumber(ARGV[1])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
 return seq
 """
+
+
+log = logging.getLogger(__name__)
 
 
 class JobNotFoundError(Exception):
@@ -80,6 +84,9 @@ class RedisJobQueue:
            already ended is dropped from the line as stale.
         4. The project in its registry shard (lists it for the sidebar; the history
            append that ends the job lists it too).
+
+        Raises what Redis raises only before the commit point, so a caller that then
+        hands the job to the file channel never has it run twice.
         """
         shard = keys.shard_of(job.project)
         await self.redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
@@ -88,11 +95,16 @@ class RedisJobQueue:
             if backend:
                 pipe.zadd(keys.backlog(shard, backend), {job.id: job.created_ts})
             await pipe.execute()
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.rpush(keys.project_order(job.project), job.id)
-            pipe.set(keys.project_active(job.project), job.id)
-            await pipe.execute()
-        await self.redis.sadd(keys.project_registry(job.project), job.project)
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.rpush(keys.project_order(job.project), job.id)
+                pipe.set(keys.project_active(job.project), job.id)
+                await pipe.execute()
+            await self.redis.sadd(keys.project_registry(job.project), job.project)
+        except REDIS_DOWN_ERRORS as exc:
+            # Past the commit point the job is accepted: it must not also go to the file
+            # channel (it would run twice). What is missing heals as step 3 says.
+            log.warning("job %s accepted without its project-line entry: %s", job.id, exc)
 
     async def store_answered(
         self,
