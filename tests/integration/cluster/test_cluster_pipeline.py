@@ -288,3 +288,31 @@ async def read_stream_resuming(
             last_event_id = result.events[-1].id
         await asyncio.sleep(0.3)
     raise AssertionError(f"the stream did not end after {attempts} connections")
+
+
+async def test_a_cluster_without_quorum_sends_new_chats_to_the_file_channel(
+    stack: ClusterStack,
+) -> None:
+    """Two of three masters gone (their replicas cannot be elected): files take over."""
+    survivor, *doomed = stack.cluster.masters()
+    for master in doomed:
+        stack.cluster.kill(master)
+    try:
+        async with stack.client(0) as first, stack.client(1) as second:
+            on_files = metric(stack.apps[0].url, "relay_jobs_submitted_total", path="file")
+            job = await start_chat(first, "asked with no quorum", cache=False)
+            result = await read_stream(first, job["stream_url"], timeout_s=60)
+            health = (await second.get("/api/health")).json()
+        assert result.events[-1].type == "done", result.events[-3:]
+        assert result.events[-1].data["result"] == "asked with no quorum"
+        assert job["stream_url"].startswith("/api/sse/status/")
+        assert health["mode"] == "file", health
+        files_now = metric(stack.apps[0].url, "relay_jobs_submitted_total", path="file")
+        assert files_now == on_files + 1, "the chat went to the file channel"
+    finally:
+        stack.cluster.ensure_healthy()
+    async with stack.client(1) as second:
+        back = await start_chat(second, "asked with the cluster back", cache=False)
+        after = await read_stream(second, back["stream_url"], timeout_s=60)
+    assert after.events[-1].data["result"] == "asked with the cluster back"
+    assert survivor.alive
