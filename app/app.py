@@ -107,7 +107,9 @@ class Lifecycle:
 def semantic_tier(settings: Settings, redis: aioredis.Redis) -> SemanticTier | None:
     """The app's semantic tier: the index and this process's embedding model."""
     index = semantic_index(settings, redis)
-    return None if index is None else SemanticTier(index, BatchingEmbedder())
+    if index is None:
+        return None
+    return SemanticTier(index, BatchingEmbedder(), settings.semantic_cache_wait_ms / 1000)
 
 
 def create_app(

@@ -39,6 +39,10 @@ INTRA_OP_THREADS = 1
 TOKENIZER_PATH = Path(__file__).parent / "data" / "all-minilm-l6-v2-tokenizer.json"
 
 
+class EmbeddingBusy(Exception):
+    """The prompt's vector was not ready within the caller's wait budget."""
+
+
 class PromptTooLong(ValueError):
     """The prompt has more tokens than the model reads: it cannot be compared."""
 
@@ -118,26 +122,51 @@ class BatchingEmbedder:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-embed")
         self._pending: list[tuple[str, asyncio.Future[Vector | None]]] = []
         self._draining = False
+        #: How long the last batch took: what a caller can expect to wait per batch.
+        self._batch_s = 0.0
 
     async def warm(self) -> None:
         """Load the model (once per process) and run it once, off the loop."""
         await self.embed("warm up the embedding model")
 
-    async def embed(self, text: str) -> Vector | None:
-        """The unit vector of ``text`` (None when it is too long to compare)."""
+    async def embed(self, text: str, wait_s: float | None = None) -> Vector | None:
+        """The unit vector of ``text`` (None when it is too long to compare).
+
+        With ``wait_s``, raises :class:`EmbeddingBusy` when the vector is not ready in
+        that time (the model is behind a burst of prompts): at once if the batches
+        already waiting would take longer, else when the time is up; a prompt whose
+        batch had not started is then never computed, so a burst sheds work instead
+        of queueing it.
+        """
+        if wait_s is not None and self._expected_wait_s() > wait_s:
+            raise EmbeddingBusy(f"the model is {self._expected_wait_s() * 1000:.0f} ms behind")
         future: asyncio.Future[Vector | None] = asyncio.get_running_loop().create_future()
         self._pending.append((text, future))
         if not self._draining:
             self._draining = True
             asyncio.get_running_loop().create_task(self._drain())
-        return await future
+        if wait_s is None:
+            return await future
+        try:
+            return await asyncio.wait_for(future, wait_s)  # cancels ``future`` on time-out
+        except TimeoutError:
+            raise EmbeddingBusy(f"no vector within {wait_s * 1000:.0f} ms") from None
+
+    def _expected_wait_s(self) -> float:
+        """Batches in line (the running one included) times the last batch's time."""
+        batches = -(-len(self._pending) // self._max_batch) + (1 if self._draining else 0)
+        return batches * self._batch_s
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
         try:
             while self._pending:
+                # Callers that gave up (their wait budget ran out) are left out.
+                self._pending = [item for item in self._pending if not item[1].done()]
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
+                if not batch:
+                    break
                 texts = [text for text, _ in batch]
                 try:
                     vectors = await loop.run_in_executor(self._executor, self._run, texts)
@@ -156,7 +185,8 @@ class BatchingEmbedder:
         embedder = self._embedder or shared_embedder()
         started = time.perf_counter()
         vectors = embedder.embed(texts)
-        telemetry.EMBEDDING_SECONDS.observe(time.perf_counter() - started)
+        self._batch_s = time.perf_counter() - started
+        telemetry.EMBEDDING_SECONDS.observe(self._batch_s)
         telemetry.EMBEDDING_BATCH.observe(len(texts))
         return vectors
 

@@ -29,7 +29,7 @@ import redis.asyncio as aioredis
 
 from relay import keys, telemetry
 from relay.cache import count
-from relay.embeddings import DIMENSION, BatchingEmbedder, Vector
+from relay.embeddings import DIMENSION, BatchingEmbedder, EmbeddingBusy, Vector
 from relay.prompt_signature import signature
 from relay.settings import Settings
 
@@ -174,9 +174,12 @@ def semantic_index(settings: Settings, redis: aioredis.Redis) -> SemanticIndex |
 class SemanticTier:
     """The app's side: embed a prompt (batched, off the loop), find its nearest match."""
 
-    def __init__(self, index: SemanticIndex, embedder: BatchingEmbedder) -> None:
+    def __init__(
+        self, index: SemanticIndex, embedder: BatchingEmbedder, wait_s: float | None = None
+    ) -> None:
         self.index = index
         self._embedder = embedder
+        self._wait_s = wait_s
 
     async def warm(self) -> None:
         """Load and run the model once, so the first chat pays nothing for it."""
@@ -187,11 +190,15 @@ class SemanticTier:
     ) -> tuple[Match | None, Vector | None]:
         """The nearest acceptable earlier prompt of the scope, and ``prompt``'s vector.
 
-        The vector is None when the prompt cannot be compared (too long, or the
-        model failed): the prompt then takes the exact tier only.
+        The vector is None when the prompt cannot be compared (too long, the model
+        failed, or it is busy past the wait budget: counted ``semantic``/``busy``): the
+        prompt then takes the exact tier only.
         """
         try:
-            vector = await self._embedder.embed(prompt)
+            vector = await self._embedder.embed(prompt, self._wait_s)
+        except EmbeddingBusy:
+            count("semantic", "busy")  # a burst: this chat does not wait for the model
+            return None, None
         except Exception as exc:
             log.warning("embedding failed, semantic tier skipped: %s: %s", type(exc).__name__, exc)
             return None, None

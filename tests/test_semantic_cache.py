@@ -6,6 +6,7 @@ The model (the packaged all-MiniLM-L6-v2) is loaded once for the whole session.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
@@ -17,12 +18,20 @@ from redis.backoff import NoBackoff
 
 from loadtest.semantic_pairs import DIFFERENT, SAME
 from relay import keys
-from relay.embeddings import MAX_TOKENS, BatchingEmbedder, Embedder, Vector, shared_embedder
+from relay.embeddings import (
+    MAX_TOKENS,
+    BatchingEmbedder,
+    Embedder,
+    EmbeddingBusy,
+    Vector,
+    shared_embedder,
+)
 from relay.prompt_signature import signature
 from relay.response_cache import cache_scope, context_fingerprint
 from relay.semantic_cache import (
     Entry,
     SemanticIndex,
+    SemanticTier,
     decode_vector,
     encode_vector,
 )
@@ -211,3 +220,43 @@ async def test_embeddings_arriving_together_run_as_one_batch_off_the_loop(
     for text, result in zip(texts, results, strict=True):
         (alone,) = vectors(embedder, [text])
         assert result is not None and float(np.dot(result, alone)) > 0.999
+
+
+async def test_a_burst_beyond_the_wait_budget_is_shed_not_queued(embedder: Embedder) -> None:
+    recording = RecordingEmbedder(embedder)
+    batching = BatchingEmbedder(recording, max_batch=8)  # type: ignore[arg-type]
+    prompts = [f"question number {i} about the weather in town {i}" for i in range(64)]
+    try:
+        # A millisecond is less than one batch of eight takes: every caller gives up.
+        results = await asyncio.gather(
+            *(batching.embed(prompt, wait_s=0.001) for prompt in prompts), return_exceptions=True
+        )
+        await asyncio.sleep(0.5)  # the batch that had started finishes; nothing follows it
+        later = await batching.embed(prompts[-1])
+    finally:
+        batching.close()
+    assert all(isinstance(result, EmbeddingBusy) for result in results), results[:3]
+    assert recording.batches[:1] == [8] and sum(recording.batches) == 8 + 1, (
+        "only the batch already running was computed; the 56 waiting were dropped"
+    )
+    assert later is not None, "the embedder goes on serving once the burst is over"
+
+
+async def test_a_busy_embedder_makes_the_semantic_tier_a_miss_without_waiting(
+    redis: aioredis.Redis,
+) -> None:
+    class Stalled:
+        def embed(self, texts: Sequence[str]) -> list[Vector | None]:
+            time.sleep(0.3)  # the model behind a burst (on the embedder's thread)
+            return [None for _ in texts]
+
+    stalled = BatchingEmbedder(Stalled(), max_batch=8)  # type: ignore[arg-type]
+    tier = SemanticTier(index_of(redis), stalled, wait_s=0.02)
+    try:
+        started = asyncio.get_running_loop().time()
+        match, vector = await tier.find("p", "scope", "what is the capital of France?")
+        waited_s = asyncio.get_running_loop().time() - started
+    finally:
+        tier.close()
+    assert match is None and vector is None
+    assert waited_s < 0.2, "the chat waited its budget, not the model"
