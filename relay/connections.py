@@ -96,6 +96,12 @@ class TimedPipeline(Pipeline):
             return await super().execute(raise_on_error)
 
 
+#: Most connections the cluster client opens to one node (each in-flight command holds one).
+CLUSTER_NODE_CONNECTIONS = 1024
+#: How long a cluster command may wait for its reply before its node counts as failed.
+CLUSTER_SOCKET_TIMEOUT_S = 30.0
+
+
 class TimedRedisCluster(RedisCluster):
     """A cluster client whose commands count as the current request's Redis time."""
 
@@ -109,8 +115,9 @@ def connect(
 ) -> aioredis.Redis:
     """The process's client: a cluster client if the settings name seeds, else one Redis.
 
-    On a cluster ``max_connections`` bounds each node's pool (redis-py's cluster
-    client has no blocking pool: a burst beyond it fails fast instead of waiting).
+    On a cluster each node's pool holds up to :data:`CLUSTER_NODE_CONNECTIONS`
+    (redis-py's cluster client has no blocking pool: a burst beyond it fails at once,
+    so the bound is set far above what a burst needs; a full pool is "busy", 503).
     """
     seeds = settings.cluster_seeds
     if not seeds:
@@ -122,8 +129,11 @@ def connect(
         )
     cluster = TimedRedisCluster(
         startup_nodes=[ClusterNode(host, port) for host, port in seeds],
-        max_connections=max(max_connections, 64),
+        max_connections=max(max_connections, CLUSTER_NODE_CONNECTIONS),
         socket_connect_timeout=1.0,
+        # A command slowed by a starved CPU must not count as a dead node: redis-py
+        # then marks every connection of the node for reconnection, in-flight ones too.
+        socket_timeout=CLUSTER_SOCKET_TIMEOUT_S,
         socket_keepalive=True,
         client_name=client_name,
         # A failover takes the cluster a second or two: retry across it, refreshing
@@ -200,7 +210,12 @@ def text(value: bytes | str) -> str:
 
 
 def pool_exhausted(exc: BaseException) -> bool:
-    """True when no pooled connection freed up in time: Redis is busy, not down."""
+    """True when no pooled connection freed up in time: Redis is busy, not down.
+
+    On a cluster: a node's pool at its ``max_connections`` (``MaxConnectionsError``).
+    """
+    if isinstance(exc, redis_errors.MaxConnectionsError):
+        return True
     return isinstance(exc, aioredis.ConnectionError) and str(exc) == "No connection available."
 
 
