@@ -1,14 +1,15 @@
 """Fan-out on a Redis Cluster: an app process receives the events its own clients follow.
 
-    python -m loadtest.cluster_fanout [--streams 200] [--apps 2 4] [--words 60]
+    python -m loadtest.cluster_fanout [--streams 200] [--apps 2 4] [--words 60] [--ramp-s 2]
         [--json loadtest/reports/cluster_fanout.json] [--markdown BENCHMARKS.md]
 
 A local six-node Redis Cluster (``tests.support.cluster.LocalCluster``: 3 masters, 3
 replicas, real ``redis-server`` processes), then for each N in ``--apps``: N Granian app
 processes, each on its own port and with its own metrics folder, and 2 watchers, all on
-``RELAY_REDIS_CLUSTER_NODES`` with the echo model. ``--streams`` chats are started at
-once directly on the app processes' ports, spread unevenly (app i of N gets a share
-proportional to i), and each is followed to its end on the app it was started on.
+``RELAY_REDIS_CLUSTER_NODES`` with the echo model. ``--streams`` chats are started over
+``--ramp-s`` seconds (0: all at once) directly on the app processes' ports, spread
+unevenly (app i of N gets a share proportional to i), and each is followed to its end
+on the app it was started on, all of them streaming at the same time.
 
 Before and after, each app's ``/metrics`` gives ``relay_hub_messages_total``: the event
 messages its hub received over (sharded) pub/sub. Beside it, the events of the jobs its
@@ -26,11 +27,13 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import shlex
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,11 @@ HUB_MESSAGES = "relay_hub_messages_total"
 WATCHERS = 2
 ECHO_INTERVAL_MS = 50.0
 STREAM_IDLE_TIMEOUT_S = 60.0
+RESUME_ATTEMPTS = 5
+#: A chat not ended by then is stuck (pings keep an idle stream open forever).
+CHAT_DEADLINE_S = 120.0
+RESUME_DELAY_S = 0.25
+JOB_ID_IN_PATH = re.compile(r"/[A-Za-z0-9_-]{20,}")
 
 
 class BenchError(RuntimeError):
@@ -63,8 +71,12 @@ class Followed:
     """One chat as its client saw it."""
 
     app: int
-    ok: bool
+    job: str = ""
+    submitted: bool = False
+    ok: bool = False
     events: int = 0  # the job's last sequence number: how many events it published
+    resumes: int = 0  # streams requested again with Last-Event-ID after a drop or a 503
+    drops: list[str] = field(default_factory=list)  # why each try of the stream broke off
     error: str = ""
 
 
@@ -93,46 +105,102 @@ def hub_messages(app_url: str) -> float:
     )
 
 
-async def follow(app: int, base_url: str, project: str, message: str) -> Followed:
-    """Start a chat on ``base_url`` and read its stream there to the terminal event."""
+async def follow(
+    app: int, base_url: str, project: str, message: str, delay_s: float = 0.0
+) -> Followed:
+    """After ``delay_s``, start a chat on ``base_url`` and follow its stream to the end.
+
+    A stream that drops or is refused (503: Redis busy) is requested again with
+    ``Last-Event-ID``, as the page does, up to ``RESUME_ATTEMPTS`` times.
+    """
+    await asyncio.sleep(delay_s)
+    chat = Followed(app)
+    try:
+        async with asyncio.timeout(CHAT_DEADLINE_S):
+            return await _follow(chat, base_url, project, message)
+    except TimeoutError:
+        chat.ok = False
+        chat.error = f"no terminal event after {CHAT_DEADLINE_S:g} s (last event {chat.events})"
+        return chat
+
+
+async def _follow(chat: Followed, base_url: str, project: str, message: str) -> Followed:
     conn = HttpConnection(base_url, timeout_s=STREAM_IDLE_TIMEOUT_S)
     try:
-        status, reply = await conn.post_json(
-            START_PATH, {"message": message, "project": project, "cache": False}
-        )
+        try:
+            status, reply = await conn.post_json(
+                START_PATH, {"message": message, "project": project, "cache": False}
+            )
+        except HttpError as exc:
+            chat.error = f"submit: {str(exc)[:120]}"
+            return chat
         if status != 202 or "stream_url" not in reply:
-            return Followed(app, False, error=f"submit {status}: {str(reply)[:120]}")
-        last_seq, terminal, answer = 0, "", None
-        stream = conn.events(reply["stream_url"], STREAM_IDLE_TIMEOUT_S)
-        async with contextlib.aclosing(stream):
-            async for events, _, _ in stream:
-                for event in events:
-                    last_seq = max(last_seq, event.id or 0)
-                    if event.type in ("done", "error"):
-                        terminal = event.type
-                        answer = json.loads(event.data).get("result")
-        if terminal != "done" or answer != message:
-            return Followed(app, False, last_seq, f"ended with {terminal or 'no terminal'}")
-        return Followed(app, True, last_seq)
-    except HttpError as exc:
-        return Followed(app, False, error=str(exc)[:160])
+            chat.error = f"submit {status}: {str(reply)[:120]}"
+            return chat
+        chat.submitted = True
+        chat.job = str(reply.get("job_id", ""))
+        terminal, answer = "", None
+        for attempt in range(RESUME_ATTEMPTS + 1):
+            if attempt:
+                chat.resumes += 1
+                await asyncio.sleep(RESUME_DELAY_S)
+            resume = {"Last-Event-ID": str(chat.events)} if chat.events else None
+            try:
+                stream = conn.events(reply["stream_url"], STREAM_IDLE_TIMEOUT_S, headers=resume)
+                async with contextlib.aclosing(stream):
+                    async for events, _, _ in stream:
+                        for event in events:
+                            chat.events = max(chat.events, event.id or 0)
+                            if event.type in ("done", "error"):
+                                terminal = event.type
+                                answer = json.loads(event.data).get("result")
+            except HttpError as exc:
+                chat.error = JOB_ID_IN_PATH.sub("/{job}", str(exc))[:160]
+                chat.drops.append(chat.error)
+                continue
+            if terminal:
+                break
+            chat.error = "stream ended without a terminal event"
+        chat.ok = terminal == "done" and answer == message
+        if chat.ok:
+            chat.error = ""
+        elif terminal:
+            chat.error = f"ended with {terminal}"
+        return chat
     finally:
         await conn.close()
 
 
-async def run_streams(urls: list[str], counts: list[int], words: int) -> list[Followed]:
-    """All chats at once, ``counts[i]`` of them on ``urls[i]``."""
+async def run_streams(
+    urls: list[str], counts: list[int], words: int, ramp_s: float
+) -> list[Followed]:
+    """``counts[i]`` chats on ``urls[i]``, started evenly over ``ramp_s``, apps interleaved."""
     tag = run_tag()
+    placed = sorted(
+        ((index / count, app) for app, count in enumerate(counts) for index in range(count)),
+    )
+    step_s = ramp_s / max(len(placed), 1)
     chats = [
-        follow(app, url, f"fanout-{tag}-{app}-{index}", chat_message(words, f"{tag}-{app}-{index}"))
-        for app, (url, count) in enumerate(zip(urls, counts, strict=True))
-        for index in range(count)
+        follow(
+            app,
+            urls[app],
+            f"fanout-{tag}-{order}",
+            chat_message(words, f"{tag}-{order}"),
+            order * step_s,
+        )
+        for order, (_, app) in enumerate(placed)
     ]
     return await asyncio.gather(*chats)
 
 
 def measure(
-    cluster: LocalCluster, base: Settings, apps: int, streams: int, words: int, logs: Path
+    cluster: LocalCluster,
+    base: Settings,
+    apps: int,
+    streams: int,
+    words: int,
+    logs: Path,
+    ramp_s: float = 0.0,
 ) -> dict[str, Any]:
     """One run with ``apps`` app processes: per-app hub messages against followed streams."""
     cluster.flush()
@@ -150,26 +218,29 @@ def measure(
         urls = [server.url for server in app_servers]
         before = [hub_messages(url) for url in urls]
         started_at = time.perf_counter()
-        followed = asyncio.run(run_streams(urls, counts, words))
+        followed = asyncio.run(run_streams(urls, counts, words, ramp_s))
         seconds = time.perf_counter() - started_at
         # The hub counts a message before it fans it out: the terminal events are in.
         after = [hub_messages(url) for url in urls]
     failed = [f for f in followed if not f.ok]
-    if len(failed) > streams // 100:
-        samples = sorted({f.error for f in failed})[:5]
+    samples = sorted({f.error for f in failed})[:5]
+    if len(failed) > streams // 10:
         raise BenchError(f"{len(failed)} of {streams} chats failed with {apps} apps: {samples}")
     total_events = sum(f.events for f in followed)
     total_messages = sum(a - b for a, b in zip(after, before, strict=True))
+    accepted = sum(1 for f in followed if f.submitted)
     rows = []
     for index, url in enumerate(urls):
-        own_events = sum(f.events for f in followed if f.app == index)
+        own = [f for f in followed if f.app == index and f.submitted]
+        own_events = sum(f.events for f in own)
         messages = after[index] - before[index]
         rows.append(
             {
                 "app": index + 1,
                 "url": url,
-                "streams": counts[index],
-                "stream_share": round(counts[index] / streams, 3),
+                "streams": len(own),
+                "stream_share": round(len(own) / accepted, 3) if accepted else None,
+                "resumed": sum(1 for f in own if f.resumes),
                 "own_events": own_events,
                 "hub_messages": int(messages),
                 "messages_per_s": round(messages / seconds, 1),
@@ -182,6 +253,12 @@ def measure(
         "watchers": WATCHERS,
         "streams": streams,
         "failed": len(failed),
+        "failures": samples,
+        "resumed": sum(1 for f in followed if f.resumes),
+        "stuck_jobs": [f.job for f in failed if f.error.startswith("no terminal event")],
+        "drops": dict(Counter(d for f in followed for d in f.drops).most_common(5)),
+        # Failed chats by reason (a submit refused, a stream that never completed).
+        "failed_why": dict(Counter(JOB_ID_IN_PATH.sub("/{job}", f.error) for f in failed)),
         "seconds": round(seconds, 2),
         "total_events": total_events,
         "events_per_s": round(total_events / seconds, 1),
@@ -201,9 +278,11 @@ def render(report: dict[str, Any]) -> str:
         "was shared with other engineers' work while this ran.** A local six-node Redis "
         "Cluster (3 masters, 3 replicas), N Granian app processes (1 worker each) and "
         f"{WATCHERS} watchers, the echo model ({report['words']} words, "
-        f"{report['echo_interval_ms']:g} ms apart). {report['streams']} chats started at "
-        "once directly on the app processes' ports, app i of N getting a share "
-        "proportional to i, each followed to its end on the app it was started on.",
+        f"{report['echo_interval_ms']:g} ms apart). {report['streams']} chats started over "
+        f"{report['ramp_s']:g} s directly on the app processes' ports, app i of N getting a "
+        "share proportional to i, each followed to its end on the app it was started on "
+        "(a stream that drops or is refused is requested again with `Last-Event-ID`, as "
+        "the page does).",
         "",
         "```sh",
         report["command"],
@@ -213,28 +292,42 @@ def render(report: dict[str, Any]) -> str:
         "event messages its hub received on the jobs' channels). *events of its streams*: "
         "the events of the jobs its clients followed (each job's last sequence number); "
         "*of all events*: its hub messages over every job's events, which is 100 % for "
-        "every process when all events go to one `relay:events` channel.",
+        "every process when all events go to one `relay:events` channel. Events a job "
+        "published before its stream was requested, or while it was dropped, reach the "
+        "client from the job's log, not the hub.",
         "",
-        "| app processes | app | streams followed (share) | events of its streams | "
-        "hub messages (share) | hub messages/s | of all events |",
-        "|---|---|---|---|---|---|---|",
+        "| app processes | app | streams followed (share) | of them resumed | events of its "
+        "streams | hub messages (share) | hub messages/s | of all events |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for run in report["runs"]:
         for row in run["rows"]:
             lines.append(
                 f"| {run['apps']} | {row['app']} | {row['streams']} ({_pct(row['stream_share'])}) "
-                f"| {row['own_events']} | {row['hub_messages']} ({_pct(row['message_share'])}) "
+                f"| {row['resumed']} | {row['own_events']} "
+                f"| {row['hub_messages']} ({_pct(row['message_share'])}) "
                 f"| {row['messages_per_s']} | {_pct(row['of_all_events'])} |"
             )
-    lines += ["", "| app processes | chats (failed) | seconds | events, all jobs | events/s |"]
-    lines += ["|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| app processes | chats (failed) | seconds | events, all jobs | events/s "
+        "| why chats failed | streams resumed | why streams broke off (tries) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for run in report["runs"]:
         lines.append(
             f"| {run['apps']} | {run['streams']} ({run['failed']}) | {run['seconds']} "
-            f"| {run['total_events']} | {run['events_per_s']} |"
+            f"| {run['total_events']} | {run['events_per_s']} "
+            f"| {_reasons(run.get('failed_why', {}))} | {run['resumed']} "
+            f"| {_reasons(run['drops'])} |"
         )
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    text = "; ".join(f"{why} ({count})" for why, count in counts.items()) or "-"
+    return text.replace("|", "/")
 
 
 def _pct(share: float | None) -> str:
@@ -246,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--streams", type=int, default=200, help="chats per run")
     parser.add_argument("--apps", type=int, nargs="+", default=[2, 4], help="app processes")
     parser.add_argument("--words", type=int, default=60, help="words (chunks) per answer")
+    parser.add_argument("--ramp-s", type=float, default=2.0, help="start the chats over this")
     parser.add_argument("--json", default=str(REPORTS_DIR / "cluster_fanout.json"))
     parser.add_argument("--markdown", default="BENCHMARKS.md", help="file to splice into")
     args = parser.parse_args(argv)
@@ -256,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
         "streams": args.streams,
         "words": args.words,
+        "ramp_s": args.ramp_s,
         "echo_interval_ms": ECHO_INTERVAL_MS,
         "runs": [],
     }
@@ -273,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                 echo_interval_ms=ECHO_INTERVAL_MS,
             )
             for apps in args.apps:
-                run = measure(cluster, base, apps, args.streams, args.words, logs)
+                run = measure(cluster, base, apps, args.streams, args.words, logs, args.ramp_s)
                 report["runs"].append(run)
                 print(json.dumps({k: v for k, v in run.items() if k != "rows"}))
                 for row in run["rows"]:

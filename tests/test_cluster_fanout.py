@@ -51,21 +51,24 @@ def test_an_app_without_the_hub_counter_stops_the_benchmark_with_a_reason(
 
 def test_the_report_is_one_marked_block_with_a_row_per_app_and_the_command_line() -> None:
     row = {
-        "app": 1, "streams": 67, "stream_share": 0.335, "own_events": 4154,
+        "app": 1, "streams": 67, "stream_share": 0.335, "resumed": 2, "own_events": 4154,
         "hub_messages": 4100, "messages_per_s": 410.0, "message_share": 0.334,
         "of_all_events": 0.33,
     }  # fmt: skip
     run = {
         "apps": 2, "streams": 200, "failed": 0, "seconds": 10.0, "total_events": 12400,
-        "events_per_s": 1240.0, "rows": [row, {**row, "app": 2}],
+        "events_per_s": 1240.0, "rows": [row, {**row, "app": 2}], "resumed": 4,
+        "drops": {"GET /api/sse/status/{job}: status 503": 3},
     }  # fmt: skip
     report = {
         "started": "now", "nproc": 2, "loadavg_at_start": [1, 1, 1],
         "loadavg_at_end": [2, 2, 2], "words": 60, "echo_interval_ms": 50.0, "streams": 200,
+        "ramp_s": 2.0,
         "command": "python -m loadtest.cluster_fanout --streams 200", "runs": [run],
     }  # fmt: skip
     block = cluster_fanout.render(report)
     assert block.startswith(cluster_fanout.BEGIN) and block.rstrip().endswith(cluster_fanout.END)
     assert "python -m loadtest.cluster_fanout --streams 200" in block
-    assert "| 2 | 1 | 67 (33.5 %) | 4154 | 4100 (33.4 %) | 410.0 | 33.0 % |" in block
-    assert "| 2 | 200 (0) | 10.0 | 12400 | 1240.0 |" in block
+    assert "| 2 | 1 | 67 (33.5 %) | 2 | 4154 | 4100 (33.4 %) | 410.0 | 33.0 % |" in block
+    summary = "| 2 | 200 (0) | 10.0 | 12400 | 1240.0 | - | 4 |"
+    assert f"{summary} GET /api/sse/status/{{job}}: status 503 (3) |" in block
