@@ -65,8 +65,10 @@ from relay.single_flight import SingleFlight, marker_ttl_s
 
 log = logging.getLogger(__name__)
 
-#: Pool size of one app process: the hub's subscription plus a few for requests.
-APP_REDIS_CONNECTIONS = 8
+#: Pool size of one app process for requests (the hub's feeds have their own, one per
+#: node). Still O(1) in the number of clients; 8 was too few at 1,000 streams opening at
+#: once on a busy 2-core machine: their lookups queued past the pool's wait (503).
+APP_REDIS_CONNECTIONS = 32
 
 
 class Lifecycle:

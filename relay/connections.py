@@ -96,6 +96,9 @@ class TimedPipeline(Pipeline):
             return await super().execute(raise_on_error)
 
 
+#: How long a request waits for a free connection of a blocking pool before it is
+#: answered 503 (Redis busy, not down).
+POOL_WAIT_S = 10.0
 #: Most connections the cluster client opens to one node (each in-flight command holds one).
 CLUSTER_NODE_CONNECTIONS = 1024
 #: How long a cluster command may wait for its reply before its node counts as failed.
@@ -189,7 +192,7 @@ def make_redis(
     retry each of them would fail one request.
     """
     pool_class = BlockingConnectionPool if blocking else ConnectionPool
-    options = {"timeout": 5} if blocking else {}
+    options = {"timeout": POOL_WAIT_S} if blocking else {}
     pool = pool_class.from_url(
         url,
         max_connections=max_connections,
