@@ -80,3 +80,45 @@ async def test_health_reports_the_hub_down_when_its_task_is_not_running(
         health = (await client.get("/api/health")).json()
     assert health["hub"] == "down"
     assert health["status"] == "degraded"
+
+
+async def test_one_channel_subscription_per_followed_job_dropped_with_its_last_client(
+    stack: Stack, redis_server: RedisServer
+) -> None:
+    def subscribers(channel: str) -> int:
+        with redis_server.client() as redis:
+            reply = redis.execute_command("PUBSUB", "SHARDNUMSUB", channel)
+        return int(reply[1])
+
+    async with httpx.AsyncClient(base_url=stack.app.url, timeout=30) as client:
+        job = (
+            await client.post("/api/chat/start", json={"message": ASKING, "cache": False})
+        ).json()
+        channel = keys.job_live(job["job_id"])
+        streams = [
+            asyncio.create_task(read_stream(client, job["stream_url"], timeout_s=20))
+            for _ in range(3)
+        ]
+        for _ in range(100):
+            health = (await client.get("/api/health")).json()
+            if health["process"]["sse_streams"] >= 3 and subscribers(channel) == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert subscribers(channel) == 1, "three clients of one job: one subscription"
+        assert subscribers(keys.job_live("some-other-job")) == 0, "nothing else is followed"
+        for _ in range(100):  # the job waits for its answer once it has asked
+            status = (await client.get(job["status_url"])).json()["status"]
+            if status == "waiting_for_answers":
+                break
+            await asyncio.sleep(0.05)
+        answered = await client.post(
+            "/api/chat/answers", json={"job_id": job["job_id"], "answers": ["y"]}
+        )
+        assert answered.status_code == 200, answered.text
+        results = await asyncio.gather(*streams)
+        for _ in range(100):
+            if subscribers(channel) == 0:
+                break
+            await asyncio.sleep(0.05)
+    assert all(r.events[-1].type == "done" for r in results)
+    assert subscribers(channel) == 0, "the last client gone, the channel is dropped"
