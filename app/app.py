@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from typing import Any
@@ -48,12 +49,12 @@ from app.resources.history import (
 from app.resources.metrics import MetricsResource
 from relay import keys, telemetry
 from relay.cache import BoundedMemoryCache, TieredCache, make_redis_tier
-from relay.connections import connect, is_cluster
+from relay.connections import REDIS_DOWN_ERRORS, connect, is_cluster
 from relay.conversations import ConversationStore
 from relay.embeddings import BatchingEmbedder
 from relay.emitter import EventEmitter
 from relay.fallback import FileChannel, FileJobQueue
-from relay.history import HistoryStore
+from relay.history import HistoryStore, adopt_legacy_projects
 from relay.hub import EventHub
 from relay.logs import configure_logging
 from relay.recent import RecentJobs
@@ -89,6 +90,9 @@ class Lifecycle:
 
     async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         await self._hub.start()
+        with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the next start adopts them then
+            if moved := await adopt_legacy_projects(self._redis):
+                log.info("moved %d projects into the sharded registry", moved)
         if self._semantic is not None:
             await self._semantic.warm()  # the model loads once per process, before any chat
         self._flusher = asyncio.create_task(telemetry.CHUNK_DELIVERY_BUFFER.flush_periodically())

@@ -92,6 +92,28 @@ def decode(raw: bytes | str) -> dict[str, Any] | None:
     return item
 
 
+#: The one projects set of the layout before the registry was sharded.
+LEGACY_PROJECTS_SET = f"{keys.NAMESPACE}:projects"
+
+
+async def adopt_legacy_projects(redis: aioredis.Redis) -> int:
+    """Move the projects listed in :data:`LEGACY_PROJECTS_SET` into the sharded registry.
+
+    A Redis written by an earlier Relay keeps its conversations listed after the
+    upgrade. Idempotent (SADD, then the old set is deleted); how many were moved.
+    """
+    names = await redis.smembers(LEGACY_PROJECTS_SET)
+    if not names:
+        return 0
+    async with redis.pipeline(transaction=False) as pipe:
+        for name in names:
+            project = text(name)
+            pipe.sadd(keys.project_registry(project), project)
+        await pipe.execute()
+    await redis.delete(LEGACY_PROJECTS_SET)
+    return len(names)
+
+
 async def known_projects(redis: aioredis.Redis) -> list[str]:
     """Every project in the registry (all its shards), sorted."""
     async with redis.pipeline(transaction=False) as pipe:
