@@ -25,7 +25,7 @@ from pathlib import Path
 import redis
 
 from launcher.preflight import BUS_PORT_OFFSET, MAX_CLUSTER_PORT, LaunchRefused
-from launcher.stack import Command, base_env, find_binary
+from launcher.stack import Command, base_env, find_binary, redis_server_argv
 from relay.settings import Settings
 
 NODES = 6
@@ -96,10 +96,7 @@ def node_command(settings: Settings, port: int, root: Path, bus_port: int | None
     folder = node_dir(root, port)
     bus = [] if bus_port is None else ["--cluster-port", str(bus_port)]
     argv = [
-        find_binary("redis-server"),
-        "--bind", HOST,
-        "--port", str(port),
-        "--dir", str(folder),
+        *redis_server_argv(settings, port, folder),
         "--cluster-enabled", "yes",
         "--cluster-config-file", str(folder / f"nodes-{port}.conf"),
         "--cluster-node-timeout", str(NODE_TIMEOUT_MS),
@@ -109,13 +106,6 @@ def node_command(settings: Settings, port: int, root: Path, bus_port: int | None
         # A replica (re)joining gets its full copy at once, not after the default 5 s
         # a master waits for more replicas to share one transfer.
         "--repl-diskless-sync-delay", "0",
-        "--appendonly", "yes",
-        "--appendfsync", settings.redis_appendfsync,
-        "--save", "",
-        "--daemonize", "no",
-        "--protected-mode", "yes",
-        "--logfile", "",
-        "--maxclients", "10000",
         *bus,
     ]  # fmt: skip
     return Command(node_name(port), argv, base_env(settings))

@@ -77,11 +77,21 @@ def redis_command(settings: Settings, data_dir: Path | None = None) -> Command:
     Redis writes the AOF before it replies, so a killed (even SIGKILLed) Redis loses
     nothing; ``RELAY_REDIS_APPENDFSYNC`` decides what a crash of the machine may lose.
     """
-    argv = [
+    argv = redis_server_argv(settings, settings.redis_port, data_dir or redis_data_dir(settings))
+    return Command("redis", argv, base_env(settings))
+
+
+def redis_server_argv(settings: Settings, port: int, folder: Path) -> list[str]:
+    """What every redis-server the launcher starts shares (one Redis, a cluster's nodes).
+
+    Loopback only, in the foreground, logging to stdout, the append-only file on with
+    ``RELAY_REDIS_APPENDFSYNC``, no RDB snapshots.
+    """
+    return [
         find_binary("redis-server"),
         "--bind", "127.0.0.1",
-        "--port", str(settings.redis_port),
-        "--dir", str(data_dir or redis_data_dir(settings)),
+        "--port", str(port),
+        "--dir", str(folder),
         "--appendonly", "yes",
         "--appendfsync", settings.redis_appendfsync,
         "--save", "",
@@ -90,7 +100,6 @@ def redis_command(settings: Settings, data_dir: Path | None = None) -> Command:
         "--logfile", "",
         "--maxclients", "10000",
     ]  # fmt: skip
-    return Command("redis", argv, base_env(settings))
 
 
 def watcher_command(settings: Settings) -> Command:
