@@ -175,10 +175,9 @@ class ScriptBatcher:
                 for index, reply in zip(indices, node_replies, strict=True):
                     replies[index] = reply
             pending = [i for i in pending if isinstance(replies[i], _MOVED_ERRORS)]
-            if not pending:
+            if not pending or attempt == 1:
                 break
-            if attempt == 0 or any(isinstance(replies[i], REDIS_DOWN_ERRORS) for i in pending):
-                await cluster.nodes_manager.initialize()  # the slot map changed
+            await cluster.nodes_manager.initialize()  # the slot map changed
         return replies
 
     async def _on_node(self, node: ClusterNode, calls: list[tuple[Any, ...]]) -> list[Any]:

@@ -215,17 +215,10 @@ class EventHub:
         self._tasks: list[asyncio.Task[None]] = []
         #: Messages skipped because they were not well-formed events.
         self.malformed = 0
-        #: Event messages received (for the per-process fan-out benchmark).
-        self.messages = 0
 
     @property
     def subscription_count(self) -> int:
         return sum(len(subs) for subs in self._subscribers.values())
-
-    @property
-    def channel_count(self) -> int:
-        """Job channels this process is subscribed to (one per followed job)."""
-        return len(self._subscribers)
 
     @property
     def running(self) -> bool:
@@ -358,7 +351,6 @@ class EventHub:
     def _on_reply(self, feed: _Feed, reply: Any) -> None:
         kind = reply[0]
         if kind == b"smessage":
-            self.messages += 1
             telemetry.HUB_MESSAGES.inc()
             self._dispatch_or_skip(reply[2])
         elif kind == b"ssubscribe":
