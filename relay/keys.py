@@ -76,9 +76,14 @@ def shard_of(name: str) -> int:
     return zlib.crc32(name.encode()) % _shards
 
 
+def _sharded(kind: str, shard: int, name: str) -> str:
+    """Key ``name`` of shard ``shard`` of ``kind``, in that shard's slot."""
+    return f"{NAMESPACE}:{{{shard_tags(kind, _shards)[shard]}}}:{name}"
+
+
 def jobs_stream(shard: int) -> str:
     """Stream ``shard`` of the jobs queue; watchers read every shard through the group."""
-    return f"{NAMESPACE}:{{{shard_tags('jobs', _shards)[shard]}}}:stream"
+    return _sharded("jobs", shard, "stream")
 
 
 def jobs_streams() -> list[str]:
@@ -94,7 +99,7 @@ def backlog(shard: int, backend: str) -> str:
     (503) once ``queue_max_length`` wait; the watcher removes a job when it starts or
     ends.
     """
-    return f"{NAMESPACE}:{{{shard_tags('jobs', _shards)[shard]}}}:backlog:{backend}"
+    return _sharded("jobs", shard, f"backlog:{backend}")
 
 
 def backlogs(backend: str) -> list[str]:
@@ -104,7 +109,7 @@ def backlogs(backend: str) -> list[str]:
 
 def projects_registry(shard: int) -> str:
     """Set of the known project names of ``shard`` (a project's shard: :func:`shard_of`)."""
-    return f"{NAMESPACE}:{{{shard_tags('projects', _shards)[shard]}}}:projects"
+    return _sharded("projects", shard, "projects")
 
 
 def projects_registries() -> list[str]:
@@ -119,7 +124,7 @@ def project_registry(project: str) -> str:
 
 def watchers_registry(shard: int) -> str:
     """Hash of watcher id -> last heartbeat (JSON) of the watchers of ``shard``."""
-    return f"{NAMESPACE}:{{{shard_tags('watchers', _shards)[shard]}}}:watchers"
+    return _sharded("watchers", shard, "watchers")
 
 
 def watchers_registries() -> list[str]:
