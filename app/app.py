@@ -115,7 +115,7 @@ def semantic_tier(settings: Settings, redis: aioredis.Redis) -> SemanticTier | N
     index = semantic_index(settings, redis)
     if index is None:
         return None
-    return SemanticTier(index, BatchingEmbedder(), settings.semantic_cache_wait_ms / 1000)
+    return SemanticTier(index, BatchingEmbedder(wait_s=settings.semantic_cache_wait_ms / 1000))
 
 
 def create_app(

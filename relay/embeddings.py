@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -114,70 +115,92 @@ def shared_embedder() -> Embedder:
 
 
 class BatchingEmbedder:
-    """Embeds off the event loop; calls that arrive while a batch runs share the next."""
+    """Embeds off the event loop; calls that arrive while a batch runs share the next.
 
-    def __init__(self, embedder: Embedder | None = None, max_batch: int = 32) -> None:
+    With ``wait_s``, a burst is shed instead of queued. The budget bounds how long a
+    prompt waits for the model to *start* on it, not the model's own time on it: a
+    lone prompt is always embedded, however slow the host. A prompt that would wait
+    longer (at once, when the line ahead is already longer; else once the time is
+    up) raises :class:`EmbeddingBusy` and is never computed. Batches are sized to
+    take about the budget too, so a chat waits at most about twice the budget.
+    """
+
+    def __init__(
+        self, embedder: Embedder | None = None, max_batch: int = 32, wait_s: float | None = None
+    ) -> None:
         self._embedder = embedder
         self._max_batch = max_batch
+        self._wait_s = wait_s
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relay-embed")
-        self._pending: list[tuple[str, asyncio.Future[Vector | None]]] = []
+        self._pending: list[_Pending] = []
         self._draining = False
-        #: How long the last batch took: what a caller can expect to wait per batch.
-        self._batch_s = 0.0
+        self._drainer: asyncio.Task[None] | None = None
+        self._running = 0  # prompts in the batch the model is on
+        #: The model's time per prompt in the last batch: what a prompt in line costs.
+        self._item_s = 0.0
 
     async def warm(self) -> None:
         """Load the model (once per process) and run it once, off the loop."""
         await self.embed("warm up the embedding model")
 
-    async def embed(self, text: str, wait_s: float | None = None) -> Vector | None:
+    async def embed(self, text: str) -> Vector | None:
         """The unit vector of ``text`` (None when it is too long to compare).
 
-        With ``wait_s``, raises :class:`EmbeddingBusy` when the vector is not ready in
-        that time (the model is behind a burst of prompts): at once if the batches
-        already waiting would take longer, else when the time is up; a prompt whose
-        batch had not started is then never computed, so a burst sheds work instead
-        of queueing it.
+        Raises :class:`EmbeddingBusy` when the model would not start on it within the
+        wait budget (see the class).
         """
-        if wait_s is not None and self._expected_wait_s() > wait_s:
+        if self._wait_s is not None and self._expected_wait_s() > self._wait_s:
             raise EmbeddingBusy(f"the model is {self._expected_wait_s() * 1000:.0f} ms behind")
-        future: asyncio.Future[Vector | None] = asyncio.get_running_loop().create_future()
-        self._pending.append((text, future))
+        loop = asyncio.get_running_loop()
+        pending = _Pending(text, loop.create_future(), loop.create_future())
+        self._pending.append(pending)
         if not self._draining:
             self._draining = True
-            asyncio.get_running_loop().create_task(self._drain())
-        if wait_s is None:
-            return await future
-        try:
-            return await asyncio.wait_for(future, wait_s)  # cancels ``future`` on time-out
-        except TimeoutError:
-            raise EmbeddingBusy(f"no vector within {wait_s * 1000:.0f} ms") from None
+            self._drainer = loop.create_task(self._drain())  # held: the loop keeps weak refs
+        if self._wait_s is not None:
+            try:  # on time-out this cancels ``started``: the drain then leaves it out
+                await asyncio.wait_for(pending.started, self._wait_s)
+            except TimeoutError:
+                raise EmbeddingBusy(f"not started within {self._wait_s * 1000:.0f} ms") from None
+        return await pending.vector
 
     def _expected_wait_s(self) -> float:
-        """Batches in line (the running one included) times the last batch's time."""
-        batches = -(-len(self._pending) // self._max_batch) + (1 if self._draining else 0)
-        return batches * self._batch_s
+        """The prompts ahead (the running batch included) times the model's time each."""
+        return (self._running + len(self._pending)) * self._item_s
+
+    def _batch_size(self) -> int:
+        """At most ``max_batch``, and with a budget, what the model does in about that."""
+        if self._wait_s is None or self._item_s <= 0:
+            return self._max_batch
+        return max(1, min(self._max_batch, int(self._wait_s / self._item_s)))
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
         try:
             while self._pending:
                 # Callers that gave up (their wait budget ran out) are left out.
-                self._pending = [item for item in self._pending if not item[1].done()]
-                batch = self._pending[: self._max_batch]
-                del self._pending[: self._max_batch]
+                self._pending = [item for item in self._pending if not item.started.done()]
+                size = self._batch_size()
+                batch, self._pending = self._pending[:size], self._pending[size:]
                 if not batch:
                     break
-                texts = [text for text, _ in batch]
+                for item in batch:
+                    item.started.set_result(None)
+                self._running = len(batch)
                 try:
-                    vectors = await loop.run_in_executor(self._executor, self._run, texts)
+                    vectors = await loop.run_in_executor(
+                        self._executor, self._run, [item.text for item in batch]
+                    )
                 except Exception as exc:
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(exc)
+                    for item in batch:
+                        if not item.vector.done():
+                            item.vector.set_exception(exc)
                     continue
-                for (_, future), vector in zip(batch, vectors, strict=True):
-                    if not future.done():
-                        future.set_result(vector)
+                finally:
+                    self._running = 0
+                for item, vector in zip(batch, vectors, strict=True):
+                    if not item.vector.done():
+                        item.vector.set_result(vector)
         finally:
             self._draining = False
 
@@ -185,10 +208,20 @@ class BatchingEmbedder:
         embedder = self._embedder or shared_embedder()
         started = time.perf_counter()
         vectors = embedder.embed(texts)
-        self._batch_s = time.perf_counter() - started
-        telemetry.EMBEDDING_SECONDS.observe(self._batch_s)
+        batch_s = time.perf_counter() - started
+        self._item_s = batch_s / len(texts)
+        telemetry.EMBEDDING_SECONDS.observe(batch_s)
         telemetry.EMBEDDING_BATCH.observe(len(texts))
         return vectors
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A prompt in line: ``started`` resolves when its batch starts, ``vector`` after."""
+
+    text: str
+    started: asyncio.Future[None]
+    vector: asyncio.Future[Vector | None]

@@ -174,12 +174,9 @@ def semantic_index(settings: Settings, redis: aioredis.Redis) -> SemanticIndex |
 class SemanticTier:
     """The app's side: embed a prompt (batched, off the loop), find its nearest match."""
 
-    def __init__(
-        self, index: SemanticIndex, embedder: BatchingEmbedder, wait_s: float | None = None
-    ) -> None:
+    def __init__(self, index: SemanticIndex, embedder: BatchingEmbedder) -> None:
         self.index = index
         self._embedder = embedder
-        self._wait_s = wait_s
 
     async def warm(self) -> None:
         """Load and run the model once, so the first chat pays nothing for it."""
@@ -195,7 +192,7 @@ class SemanticTier:
         prompt then takes the exact tier only.
         """
         try:
-            vector = await self._embedder.embed(prompt, self._wait_s)
+            vector = await self._embedder.embed(prompt)
         except EmbeddingBusy:
             count("semantic", "busy")  # a burst: this chat does not wait for the model
             return None, None

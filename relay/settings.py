@@ -220,8 +220,9 @@ class Settings:
     )
     semantic_cache_wait_ms: float = _setting(
         50.0,
-        "Longest a chat waits for its prompt's embedding; past it (a burst of chats) the "
-        "semantic tier is skipped for that chat, counted as semantic/busy",
+        "Longest a chat waits in line for the embedding model to start on its prompt; past "
+        "it (a burst of chats) the semantic tier is skipped for that chat, counted as "
+        "semantic/busy",
     )
     cache_snapshot_max_age_s: int = _setting(
         60, "max-age of a finished job's status snapshot (L1 and the nginx micro-cache)"

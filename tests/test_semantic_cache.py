@@ -224,39 +224,93 @@ async def test_embeddings_arriving_together_run_as_one_batch_off_the_loop(
 
 async def test_a_burst_beyond_the_wait_budget_is_shed_not_queued(embedder: Embedder) -> None:
     recording = RecordingEmbedder(embedder)
-    batching = BatchingEmbedder(recording, max_batch=8)  # type: ignore[arg-type]
+    batching = BatchingEmbedder(recording, max_batch=8, wait_s=0.001)  # type: ignore[arg-type]
     prompts = [f"question number {i} about the weather in town {i}" for i in range(64)]
     try:
-        # A millisecond is less than one batch of eight takes: every caller gives up.
+        # A millisecond is less than one batch of eight takes: the first batch starts at
+        # once and is waited for; every prompt behind it gives up.
         results = await asyncio.gather(
-            *(batching.embed(prompt, wait_s=0.001) for prompt in prompts), return_exceptions=True
+            *(batching.embed(prompt) for prompt in prompts), return_exceptions=True
         )
-        await asyncio.sleep(0.5)  # the batch that had started finishes; nothing follows it
+        await asyncio.sleep(0.5)
         later = await batching.embed(prompts[-1])
     finally:
         batching.close()
-    assert all(isinstance(result, EmbeddingBusy) for result in results), results[:3]
-    assert recording.batches[:1] == [8] and sum(recording.batches) == 8 + 1, (
-        "only the batch already running was computed; the 56 waiting were dropped"
-    )
+    assert all(isinstance(result, np.ndarray) for result in results[:8]), results[:8]
+    assert all(isinstance(result, EmbeddingBusy) for result in results[8:]), results[8:11]
+    assert recording.batches == [8, 1], "the 56 prompts in line were dropped, not computed"
     assert later is not None, "the embedder goes on serving once the burst is over"
 
 
-async def test_a_busy_embedder_makes_the_semantic_tier_a_miss_without_waiting(
-    redis: aioredis.Redis,
-) -> None:
-    class Stalled:
-        def embed(self, texts: Sequence[str]) -> list[Vector | None]:
-            time.sleep(0.3)  # the model behind a burst (on the embedder's thread)
-            return [None for _ in texts]
+class SlowEmbedder:
+    """The real model on a slow host: ``seconds`` of extra time per prompt."""
 
-    stalled = BatchingEmbedder(Stalled(), max_batch=8)  # type: ignore[arg-type]
-    tier = SemanticTier(index_of(redis), stalled, wait_s=0.02)
+    def __init__(self, inner: Embedder, seconds: float) -> None:
+        self.inner = inner
+        self.seconds = seconds
+        self.batches: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> list[Vector | None]:
+        self.batches.append(len(texts))
+        time.sleep(self.seconds * len(texts))
+        return self.inner.embed(texts)
+
+
+async def test_on_a_slow_host_a_lone_prompt_is_embedded_and_one_behind_it_is_shed(
+    redis: aioredis.Redis, embedder: Embedder
+) -> None:
+    slow = BatchingEmbedder(SlowEmbedder(embedder, 0.3), wait_s=0.02)  # type: ignore[arg-type]
+    tier = SemanticTier(index_of(redis), slow)
+    loop = asyncio.get_running_loop()
     try:
-        started = asyncio.get_running_loop().time()
-        match, vector = await tier.find("p", "scope", "what is the capital of France?")
-        waited_s = asyncio.get_running_loop().time() - started
+        lone = asyncio.create_task(tier.find("p", "scope", "what is the capital of France?"))
+        await asyncio.sleep(0.05)  # its batch has started
+        started = loop.time()
+        behind = await tier.find("p", "scope", "what is the capital of Spain?")
+        behind_waited_s = loop.time() - started
+        _, lone_vector = await lone
+        started = loop.time()
+        lone_again = asyncio.create_task(tier.find("p", "scope", "and of Italy?"))
+        await asyncio.sleep(0)
+        behind_again = await tier.find("p", "scope", "and of Portugal?")
+        shed_again_s = loop.time() - started
+        _, again_vector = await lone_again
     finally:
         tier.close()
-    assert match is None and vector is None
-    assert waited_s < 0.2, "the chat waited its budget, not the model"
+    assert lone_vector is not None, "the budget bounds the wait in line, not the model's time"
+    assert again_vector is not None
+    assert behind == (None, None) and behind_again == (None, None)
+    assert behind_waited_s < 0.2, "the chat behind waited its budget, not the model"
+    # Once the model's time per prompt is known, a prompt behind a longer line is shed
+    # at once, without waiting the budget out.
+    assert shed_again_s < 0.2
+
+
+class FixedCostModel:
+    """A stand-in model that takes exactly ``seconds`` per prompt (the policy's input)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.batches: list[int] = []
+
+    def embed(self, texts: Sequence[str]) -> list[Vector | None]:
+        self.batches.append(len(texts))
+        time.sleep(self.seconds * len(texts))
+        return [np.full(4, 0.5, dtype=np.float32) for _ in texts]
+
+
+async def test_batches_are_sized_to_the_wait_budget() -> None:
+    model = FixedCostModel(0.02)
+    batching = BatchingEmbedder(model, max_batch=32, wait_s=0.07)  # type: ignore[arg-type]
+    try:
+        await batching.embed("the first prompt measures the model")
+        results = await asyncio.gather(
+            *(batching.embed(f"prompt {i} of a burst") for i in range(6)), return_exceptions=True
+        )
+    finally:
+        batching.close()
+    # 20 ms a prompt and a 70 ms budget: batches of three, so a chat waits about twice
+    # the budget at most; the prompts that would wait longer in line are shed at once.
+    assert model.batches[:2] == [1, 3], model.batches
+    assert all(isinstance(result, np.ndarray) for result in results[:3]), results
+    assert all(isinstance(result, EmbeddingBusy) for result in results[4:]), results

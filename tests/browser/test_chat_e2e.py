@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -311,12 +312,24 @@ async def test_health_indicator_follows_redis_and_nginx(page: Page, running_stac
     await expect(health).to_have_attribute("data-state", "ok", timeout=10_000)
 
 
-async def test_a_paraphrase_is_answered_from_the_semantic_cache_and_says_so(page: Page) -> None:
+def cache_counts(stack: Stack) -> str:
+    """The app's cache counters (what a failed cache assertion shows beside it)."""
+    with urllib.request.urlopen(f"{stack.app.url}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    return "\n".join(line for line in text.splitlines() if "relay_cache_requests_total{" in line)
+
+
+async def test_a_paraphrase_is_answered_from_the_semantic_cache_and_says_so(
+    page: Page, running_stack: Stack
+) -> None:
     await ask(page, "What is the capital of France?")
     await expect_done(page)
     await ask(page, "What's the capital city of France?")
     await expect_done(page)
-    assert (await answer_text(page)).strip() == "What is the capital of France?"
+    answer = (await answer_text(page)).strip()
+    assert answer == "What is the capital of France?", await asyncio.to_thread(
+        cache_counts, running_stack
+    )
     latency = page.locator("#messages > li:last-child .latency")
     await expect(latency).to_contain_text("cached (similar 0.")
     await expect(page.locator(ANSWER)).to_have_attribute("data-cached", "semantic")
