@@ -41,6 +41,7 @@ import psutil
 from loadtest import procs
 from loadtest.aioclient import HttpConnection, HttpError
 from loadtest.bench import machine, raise_open_files_limit
+from loadtest.host import HostWatch
 from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_port, running_stack
 from loadtest.stats import summarize
 
@@ -343,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=REPORTS_DIR / "peers.json")
     args = parser.parse_args(argv)
     nofile = raise_open_files_limit()
+    host = HostWatch.start()
     results: dict[str, Any] = {
         "tool": "loadtest.peers",
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
@@ -378,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.echo_chats:  # the relay alone, the same default settings, the echo model
             echo = run_level(args.echo_chats, args.echo_waves, urls, pids, ("relay echo",))
             results["echo"] = {str(args.echo_chats): asyncio.run(echo)}
-    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["machine"].update(host.finish())
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")
     print(orjson.dumps(results["levels"], option=orjson.OPT_INDENT_2).decode())

@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ import redis.asyncio as aioredis
 
 from loadtest import marked_blocks
 from loadtest.aioclient import HttpConnection
+from loadtest.host import HostWatch, describe
 from loadtest.measure import ChatTrace
 from loadtest.scenarios import START_PATH
 from loadtest.semantic_pairs import DIFFERENT, SAME
@@ -203,12 +203,9 @@ def render(report: dict[str, Any]) -> str:
         BEGIN,
         "## Semantic cache (`make bench-semantic`)",
         "",
-        f"Measured {report['started']}; load average at start {report['loadavg_at_start']}, "
-        f"at end {report['loadavg_at_end']} on {report['nproc']} CPUs. **The machine was "
-        "shared with other engineers' test runs and benchmarks while this ran** (load "
-        "averages of 10-15 on 2 cores are typical today): the tails below are mostly "
-        "waiting for a core, not work. Default settings (threshold "
-        f"{quality['threshold']}), the echo model, `python -m loadtest.semantic_bench`.",
+        f"Measured {report['started']}; {describe(report.get('host', report))} Default "
+        f"settings (threshold {quality['threshold']}), the echo model, "
+        "`python -m loadtest.semantic_bench`.",
         "",
         "| measure | target | p50 / p95 / p99 |",
         "|---|---|---|",
@@ -270,10 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", default=str(REPORTS_DIR / "semantic.json"))
     parser.add_argument("--markdown", default="BENCHMARKS.md", help="file to splice into")
     args = parser.parse_args(argv)
+    host = HostWatch.start()
     report: dict[str, Any] = {
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-        "nproc": os.cpu_count(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
         "model": model_cost(),
         "quality": pair_quality(shared_embedder()),
     }
@@ -282,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         report["miss_overhead_ms"] = asyncio.run(miss_overhead(redis_url, args.repeats))
         report["nginx"] = asyncio.run(through_nginx(stack.url, args.repeats))
         report["settings"] = stack.settings
-    report["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["host"] = host.finish()
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
     markdown = Path(args.markdown)

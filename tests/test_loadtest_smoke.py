@@ -168,3 +168,16 @@ def test_the_peers_block_is_replaced_in_place_and_kept_by_the_bench_report() -> 
     assert twice.count(peers_report.BEGIN) == 1 and "tomorrow" in twice and "today" not in twice
     assert twice.startswith(document.rstrip("\n"))
     assert peers_report.existing_block(twice).startswith(peers_report.BEGIN)
+
+
+def test_reports_say_whether_the_host_was_quiet_from_its_probe_and_stolen_time() -> None:
+    from loadtest.host import HostWatch, describe
+
+    host = HostWatch.start().finish()
+    assert host["probe_cpu_s_at_start"] > 0 and host["probe_cpu_s_at_end"] > 0
+    assert host["steal_percent"] is None or 0 <= host["steal_percent"] <= 100
+    quiet = {**host, "probe_cpu_s_at_start": 0.37, "probe_cpu_s_at_end": 0.4, "steal_percent": 0.5}
+    assert "a quiet host" in describe(quiet)
+    assert "a contended host" in describe({**quiet, "probe_cpu_s_at_end": 1.05})
+    assert "a contended host" in describe({**quiet, "steal_percent": 14.0})
+    assert "not probed" in describe({"loadavg_at_start": [1, 1, 1], "nproc": 2})
