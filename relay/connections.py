@@ -182,9 +182,9 @@ def make_redis(
 ) -> aioredis.Redis:
     """A client over a bounded pool.
 
-    The app uses a *blocking* pool so that a burst of SSE clients waits for one of a
-    few connections instead of opening one each: its connection count stays O(1).
-    The watcher's pool is not blocking (its BLPOP/XREADGROUP calls park connections).
+    The app and the watcher use *blocking* pools, so that a burst (of SSE clients, of
+    jobs) waits for one of a bounded number of connections instead of opening one
+    each, or failing once the bound is reached.
     ``client_name`` shows in CLIENT LIST, so each process's connections can be counted.
 
     A command that meets a connection closed by the server is retried once on a fresh

@@ -364,3 +364,35 @@ async def test_max_tokens_is_sent_only_when_configured(
     finally:
         await backend.aclose()
         await limited.aclose()
+
+
+async def test_a_stream_closed_after_its_body_ended_leaves_the_reused_connection_alone(
+    settings: Settings, fake_openai: FakeOpenAIServer
+) -> None:
+    # One connection: the second stream runs on the first one's, which aiohttp hands
+    # back to the pool as soon as the first body has ended, read or not. Closing the
+    # first stream then (its job cancelled, or Redis lost) must not cut the second.
+    backend = OpenAIBackend(configure(settings, fake_openai.base_url, openai_concurrency=1))
+    words = " ".join(f"w{index}" for index in range(60))
+    second: list[Output] = []
+    streaming = asyncio.Event()
+
+    async def run_second() -> None:
+        async for output in backend.stream(request(words)):
+            second.append(output)
+            streaming.set()
+
+    try:
+        first = backend.stream(request("short"))
+        await anext(first)
+        await asyncio.sleep(0.3)  # the rest of the short answer has arrived
+        running = asyncio.create_task(run_second())
+        await streaming.wait()  # on the first stream's connection
+        await first.aclose()  # before it read its end
+        async with asyncio.timeout(10):  # a cut connection can leave it waiting
+            await running
+    finally:
+        await backend.aclose()
+    assert text_of(second) == f"You said: {words}"
+    assert isinstance(second[-1], Finished)
+    assert fake_openai.stats()["connections"] == 1

@@ -94,6 +94,12 @@ class OpenAIBackend:
                 finished = isinstance(output, Finished)
                 yield output
         except EmptyStreamError as exc:
+            # A server that failed mid-answer closes that connection itself, a moment
+            # later: never hand it to the next request (llama.cpp's server resets it
+            # after an over-long prompt's empty answer). Closed here, as the end of the
+            # body is read: later, another request may already be using it.
+            if protocol is not None:
+                protocol.close()
             raise BackendError(
                 f"{route.base_url} {exc} (a prompt beyond the server's context window does that)"
             ) from None
@@ -105,16 +111,18 @@ class OpenAIBackend:
             raise BackendError(
                 f"the connection to {route.base_url} dropped mid-stream ({_describe(exc)})"
             ) from None
+        except RuntimeError:  # aiohttp's word for a read on a connection already lost
+            if protocol is None or protocol.is_connected():
+                raise
+            raise BackendError(f"the connection to {route.base_url} dropped mid-stream") from None
         finally:
             if finished:
                 await _drain(response)  # so the connection goes back to the pool
             else:
-                response.close()  # cancelled or failed: the upstream stream really ends
-                if protocol is not None:
-                    # A server that failed mid-answer closes that connection itself, a
-                    # moment later: never hand it to the next request (llama.cpp's server
-                    # resets it after an over-long prompt's empty answer).
-                    protocol.close()
+                # Cancelled or failed: the upstream stream really ends. This closes the
+                # connection only while the response still holds it; once the body has
+                # ended it is back in the pool, maybe another job's stream by now.
+                response.close()
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
