@@ -118,6 +118,7 @@ def app_command(settings: Settings) -> Command:
         "--host", settings.app_host,
         "--port", str(settings.app_port),
         "--workers", str(settings.app_workers),
+        "--loop", settings.event_loop,
         "--backpressure", str(settings.app_backpressure),
         "--backlog", "4096",
         "--http", "1",  # nginx speaks HTTP/1.1 to its upstream

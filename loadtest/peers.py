@@ -342,7 +342,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--echo-waves", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPORTS_DIR / "peers.json")
+    parser.add_argument(
+        "--relay-setting",
+        action="append",
+        default=[],
+        metavar="RELAY_NAME=VALUE",
+        help="a setting changed from Relay's defaults (the report names the run as tuned)",
+    )
     args = parser.parse_args(argv)
+    overrides = dict(item.split("=", 1) for item in args.relay_setting)
     nofile = raise_open_files_limit()
     host = HostWatch.start()
     results: dict[str, Any] = {
@@ -351,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "client_nofile": nofile,
         "litellm_version": None if args.no_litellm else LITELLM_VERSION,
+        "relay_overrides": overrides,
         "levels": {},
     }
     upstream_port, litellm_port = free_port(), free_port()
@@ -366,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             ]
             urls["litellm"] = f"http://127.0.0.1:{litellm_port}"
         relay = stack.enter_context(
-            running_stack("peers-relay", settings={"RELAY_OPENAI_BASE_URL": upstream})
+            running_stack("peers-relay", settings={"RELAY_OPENAI_BASE_URL": upstream, **overrides})
         )
         urls["relay"] = urls["relay echo"] = relay.url
         pids.update(relay_pids(relay.process.pid, relay.ports))

@@ -46,6 +46,15 @@ def _us(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
+def _relay_settings(results: dict[str, Any]) -> str:
+    """How Relay was configured: its defaults, or a tuned run named as such."""
+    overrides = results.get("relay_overrides") or {}
+    if not overrides:
+        return "its DEFAULT settings, only `RELAY_OPENAI_BASE_URL` set"
+    changed = ", ".join(f"`{name}={value}`" for name, value in sorted(overrides.items()))
+    return f"**TUNED settings**: its defaults with {changed} (and `RELAY_OPENAI_BASE_URL`)"
+
+
 def render(results: dict[str, Any]) -> str:
     """The markdown block for ``results`` (the JSON ``loadtest.peers`` writes)."""
     m = results["machine"]
@@ -60,8 +69,8 @@ def render(results: dict[str, Any]) -> str:
         "20 ms apart, each chunk's text its emit time), reached three ways: **direct**; "
         f"through **LiteLLM** proxy {results.get('litellm_version') or '(left out)'} (1 "
         "worker, its own venv under `state/peers/`); through **Relay** (nginx → Granian → "
-        "Redis → watcher, model `openai`) with its DEFAULT settings, only "
-        "`RELAY_OPENAI_BASE_URL` set. Each simulated user connects from its own loopback "
+        f"Redis → watcher, model `openai`) with {_relay_settings(results)}. Each simulated "
+        "user connects from its own loopback "
         "address. Time to first token: request written → first chunk read; delivery: "
         "read time minus the emit time in the chunk. Percentiles are nearest-rank.",
         "",

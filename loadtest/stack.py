@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from launcher.preflight import free_port
+from launcher.preflight import free_port, free_ports
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT_DIR / "loadtest" / "reports"
@@ -125,7 +125,8 @@ def running_stack(
     ``settings``: run with Relay's defaults plus these (see :func:`stack_environment`).
     """
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    ports = {name: free_port() for name in ("nginx", "app", "redis", "watcher", "nginx_status")}
+    names = ("nginx", "app", "redis", "watcher", "nginx_status")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     state_dir = Path(tempfile.mkdtemp(prefix="relay-loadtest-"))
     env = stack_environment(ports, state_dir, settings)
     log_path = REPORTS_DIR / f"{log_name}.log"

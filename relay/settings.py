@@ -25,6 +25,8 @@ BODY_ENVELOPE_BYTES = 64 * 1024
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 #: Listen addresses meaning "every interface": not a name a Host header carries.
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
+#: Event loops the app and the watcher can run on (README, Speed).
+EVENT_LOOPS = ("uvloop", "asyncio")
 #: A REDIS_URL naming a cluster's seed nodes: ``redis+cluster://host:port,host:port``.
 CLUSTER_URL_SCHEME = "redis+cluster://"
 
@@ -51,6 +53,9 @@ class Settings:
     watcher_metrics_port: int = _setting(9101, "Port of the watcher's /metrics endpoint")
     watcher_metrics_host: str = _setting("127.0.0.1", "Address of the watcher's /metrics endpoint")
     app_workers: int = _setting(1, "Granian worker processes")
+    event_loop: str = _setting(
+        "uvloop", "Event loop of the app and the watcher: uvloop (faster per chunk) or asyncio"
+    )
     app_backpressure: int = _setting(
         16384, "Granian backpressure: concurrent connections per worker (each SSE holds one)"
     )
@@ -263,6 +268,10 @@ class Settings:
         return env
 
     def __post_init__(self) -> None:
+        if self.event_loop not in EVENT_LOOPS:
+            raise ValueError(
+                f"RELAY_EVENT_LOOP={self.event_loop!r} is not one of {', '.join(EVENT_LOOPS)}"
+            )
         if self.redis_shards < 1:
             raise ValueError(f"RELAY_REDIS_SHARDS={self.redis_shards} must be at least 1")
         if self.redis_appendfsync not in APPENDFSYNC_POLICIES:

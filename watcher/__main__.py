@@ -10,7 +10,7 @@ import sys
 
 import redis.asyncio as aioredis
 
-from relay import keys, telemetry
+from relay import event_loop, keys, telemetry
 from relay.cache import TieredCache, make_redis_tier
 from relay.connections import REDIS_DOWN_ERRORS, connect, is_cluster
 from relay.emitter import EventEmitter
@@ -136,7 +136,7 @@ def main() -> None:
     settings = Settings.from_env()
     if args.check:
         sys.exit(asyncio.run(check(settings)))
-    asyncio.run(serve(settings))
+    event_loop.run(serve(settings), settings.event_loop)
 
 
 if __name__ == "__main__":
