@@ -13,7 +13,8 @@ from opentelemetry.trace import SpanKind
 from redis.exceptions import RedisError
 
 from app import validation
-from app.errors import bad_request, conflict, not_found, queue_full
+from app.admission import Admission
+from app.errors import bad_request, conflict, not_found
 from app.queue import JobQueue
 from relay import history, models, telemetry
 from relay.cache import count
@@ -94,6 +95,7 @@ class ChatService:
         semantic: SemanticTier | None = None,
     ) -> None:
         self._settings = settings
+        self._admission = Admission(settings, queue.backlog)
         self._semantic = semantic
         self._history = history
         self._queue = queue
@@ -120,7 +122,8 @@ class ChatService:
         job = self.new_job(request)
         # Admission first: a refused chat must leave nothing changed (history, flights).
         backend = _backend_of(self._settings, job.model)
-        await self._admit(backend)
+        if backend:
+            await self._admission.admit(backend)
         if request.replaces is not None:
             await self._replace(request.project, request.replaces)
         if self._responses is not None and self._responses.applies(job.model, job.use_cache):
@@ -139,12 +142,6 @@ class ChatService:
                 span.set_attributes(telemetry.messaging_attributes("send", job.id, channel.mode))
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
         return job
-
-    async def _admit(self, backend: str) -> None:
-        """Refuse a new chat (503) when its backend's line is already full."""
-        waiting = await self._queue.backlog(backend) if backend else 0
-        if waiting >= self._settings.queue_max_length:
-            raise queue_full(backend, waiting, self._settings.queue_retry_after_s)
 
     async def _replace(self, project: str, entry_id: str) -> None:
         """Take the exchange being regenerated or edited out of the conversation.
