@@ -25,7 +25,7 @@ BODY_ENVELOPE_BYTES = 64 * 1024
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 #: Listen addresses meaning "every interface": not a name a Host header carries.
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::", "[::]"})
-#: Event loops the app and the watcher can run on (README, Speed).
+#: Event loops the app and the watcher can run on (BENCHMARKS.md measures both).
 EVENT_LOOPS = ("uvloop", "asyncio")
 #: A REDIS_URL naming a cluster's seed nodes: ``redis+cluster://host:port,host:port``.
 CLUSTER_URL_SCHEME = "redis+cluster://"
