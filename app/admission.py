@@ -36,6 +36,11 @@ class Admission:
         if reading is None:
             reading = asyncio.ensure_future(self._read_backlog(backend))
             self._reading[backend] = reading
-            reading.add_done_callback(lambda _: self._reading.pop(backend, None))
+            reading.add_done_callback(lambda done: self._read_done(backend, done))
         # Shielded: a chat whose client left must not cancel the read the others share.
         return await asyncio.shield(reading)
+
+    def _read_done(self, backend: str, reading: asyncio.Future[int]) -> None:
+        self._reading.pop(backend, None)
+        if not reading.cancelled():
+            reading.exception()  # retrieved here too: every chat sharing it may have left
