@@ -61,6 +61,7 @@ from relay.recent import RecentJobs
 from relay.redis_queue import RedisJobQueue
 from relay.response_cache import ResponseCache
 from relay.semantic_cache import SemanticTier, semantic_index
+from relay.semantic_handoff import SemanticHandoff
 from relay.settings import Settings
 from relay.single_flight import SingleFlight, marker_ttl_s
 
@@ -106,6 +107,7 @@ class Lifecycle:
         for cache in self._caches:
             await cache.close()
         if self._semantic is not None:
+            await self._semantic.settle()  # prompts being filed: a few milliseconds each
             self._semantic.close()
         await self._redis.aclose()
 
@@ -115,7 +117,8 @@ def semantic_tier(settings: Settings, redis: aioredis.Redis) -> SemanticTier | N
     index = semantic_index(settings, redis)
     if index is None:
         return None
-    return SemanticTier(index, BatchingEmbedder(wait_s=settings.semantic_cache_wait_ms / 1000))
+    embedder = BatchingEmbedder(wait_s=settings.semantic_cache_wait_ms / 1000)
+    return SemanticTier(index, embedder, SemanticHandoff(redis))
 
 
 def create_app(

@@ -141,6 +141,8 @@ class ChatService:
             if channel.mode != "redis":
                 span.set_attributes(telemetry.messaging_attributes("send", job.id, channel.mode))
         telemetry.JOBS_SUBMITTED.labels(channel.mode).inc()
+        if job.embedding_deferred and channel.mode == "redis" and self._semantic is not None:
+            self._semantic.file_later(job.id, job.project, job.message)
         return job
 
     async def _replace(self, project: str, entry_id: str) -> None:
@@ -181,14 +183,20 @@ class ChatService:
         match: Match | None = None
         if answer is None and semantic and self._semantic is not None:
             scope = cache_scope(scoped_model, job.personality, job.project, generation, fingerprint)
-            match, vector = await self._semantic.find(job.project, scope, job.message)
-            if match is not None:
-                answer = await responses.lookup(match.entry.answer_key)
-            if answer is not None and match is not None and vector is not None:
-                await self._semantic.add_paraphrase(job.project, scope, job.message, vector, match)
-            elif vector is not None:
-                match = None
-                job.prompt_embedding = encode_vector(vector)  # the watcher files the answer
+            if not await self._semantic.could_match(job.project, scope):
+                count("semantic", "miss")  # nothing to match: embedded once submitted
+                job.embedding_deferred = True
+            else:
+                match, vector = await self._semantic.find(job.project, scope, job.message)
+                if match is not None:
+                    answer = await responses.lookup(match.entry.answer_key)
+                if answer is not None and match is not None and vector is not None:
+                    await self._semantic.add_paraphrase(
+                        job.project, scope, job.message, vector, match
+                    )
+                elif vector is not None:
+                    match = None
+                    job.prompt_embedding = encode_vector(vector)  # the watcher files it
         if answer is not None:
             try:
                 hit = await self._store_hit(job, answer, lookup_started, match)

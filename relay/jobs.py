@@ -151,6 +151,9 @@ class Job:
     #: The prompt's embedding (base64 float32) when the semantic tier looked it up and
     #: missed: the watcher files the answer under it.
     prompt_embedding: str = ""
+    #: The prompt's scope held nothing it could match, so the app embeds it after the
+    #: job started; app and watcher then file the entry together (relay.semantic_handoff).
+    embedding_deferred: bool = False
     questions: list[Any] = field(default_factory=list)
     answers: list[Any] = field(default_factory=list)
     cache_key: str = ""
@@ -159,7 +162,7 @@ class Job:
     last_seq: int = 0
 
     _JSON_FIELDS = ("questions", "answers")
-    _BOOL_FIELDS = ("use_cache",)
+    _BOOL_FIELDS = ("use_cache", "embedding_deferred")
     _FLOAT_FIELDS = ("created_ts", "started_ts", "finished_ts")
     _INT_FIELDS = ("attempt", "last_seq")
 

@@ -167,6 +167,12 @@ def job_answers(job_id: str) -> str:
     return f"{NAMESPACE}:{{{job_id}}}:answers"
 
 
+def job_semantic_half(job_id: str, half: str) -> str:
+    """One half of a deferred semantic entry (``vector`` or ``filing``), until the other
+    side takes it (:mod:`relay.semantic_handoff`)."""
+    return f"{NAMESPACE}:{{{job_id}}}:semantic:{half}"
+
+
 def project_order(project: str) -> str:
     """List of the project's unfinished job ids in submission order (head runs)."""
     return f"{NAMESPACE}:{{{project}}}:order"

@@ -38,6 +38,7 @@ from relay.jobs import Job
 from relay.models import resolve, upstream_scope
 from relay.prompt_signature import signature
 from relay.semantic_cache import Entry, SemanticIndex, decode_vector
+from relay.semantic_handoff import Filing, SemanticHandoff
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ class ResponseCache:
         self._settings = settings
         #: The semantic tier's index (None: exact only).
         self.semantic = semantic
+        self._handoff = SemanticHandoff(redis)
 
     def applies(self, model: str, use_cache: bool) -> bool:
         """False when the request opted out or the model's answers are never cached.
@@ -273,15 +275,28 @@ class ResponseCache:
                     scoped_model, job.personality, job.project, generation, fingerprint, job.message
                 )
                 await self.store(key, CachedAnswer(result, tuple(chunks), job.id))
-                vector = decode_vector(job.prompt_embedding) if job.prompt_embedding else None
-                if self.semantic is not None and vector is not None:
+                if self.semantic is not None:
                     scope = cache_scope(
                         scoped_model, job.personality, job.project, generation, fingerprint
                     )
-                    entry = Entry(vector, signature(job.message), key, job.message)
-                    await self.semantic.add(job.project, scope, entry)
+                    await self._file_semantic(job, scope, key)
         except Exception as exc:  # Redis down (file fallback) or slow: just not cached
             log.debug("answer of job_id=%s not cached: %s: %s", job.id, type(exc).__name__, exc)
+
+    async def _file_semantic(self, job: Job, scope: str, key: str) -> None:
+        """File the job's prompt in the semantic index under the answer just stored.
+
+        Its vector came with the job, or (deferred) the app offers it separately: then
+        whichever of the two is second files the entry (:mod:`relay.semantic_handoff`).
+        """
+        assert self.semantic is not None
+        vector = decode_vector(job.prompt_embedding) if job.prompt_embedding else None
+        if vector is None and job.embedding_deferred:
+            filing = Filing(job.project, scope, key, job.message)
+            vector = await self._handoff.offer_filing(job.id, filing)
+        if vector is not None:
+            entry = Entry(vector, signature(job.message), key, job.message)
+            await self.semantic.add(job.project, scope, entry)
 
 
 def cached_timings(lookup_started: float) -> dict[str, float]:

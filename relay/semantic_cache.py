@@ -18,10 +18,12 @@ and in a bounded in-process L1, which also answers when Redis does not.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import orjson
@@ -33,10 +35,15 @@ from relay.embeddings import DIMENSION, BatchingEmbedder, EmbeddingBusy, Vector
 from relay.prompt_signature import signature
 from relay.settings import Settings
 
+if TYPE_CHECKING:  # it imports this module's vector codec
+    from relay.semantic_handoff import SemanticHandoff
+
 log = logging.getLogger(__name__)
 
 #: Entries kept per scope (the newest): a scope holds one question and its paraphrases.
 MAX_ENTRIES_PER_SCOPE = 32
+#: Longest a chat waits for its conversation's previous prompt to be filed.
+FILING_WAIT_S = 0.5
 
 
 def encode_vector(vector: Vector) -> str:
@@ -122,6 +129,10 @@ class SemanticIndex:
             telemetry.SEMANTIC_SIMILARITY.observe(best.similarity)
         return best
 
+    async def has_entries(self, project: str, scope: str) -> bool:
+        """Whether the scope holds any entry a prompt could match."""
+        return bool(await self._entries(project, scope))
+
     async def add(self, project: str, scope: str, entry: Entry) -> None:
         """Keep ``entry`` in the scope (L1 now; Redis unless it is unreachable)."""
         cached = self._l1.get(scope)
@@ -172,11 +183,26 @@ def semantic_index(settings: Settings, redis: aioredis.Redis) -> SemanticIndex |
 
 
 class SemanticTier:
-    """The app's side: embed a prompt (batched, off the loop), find its nearest match."""
+    """The app's side: embed a prompt (batched, off the loop), find its nearest match.
 
-    def __init__(self, index: SemanticIndex, embedder: BatchingEmbedder) -> None:
+    A prompt whose scope is empty cannot match: it is embedded after its job was
+    submitted (:meth:`file_later`), and its entry is filed with the watcher's half
+    through ``handoff`` (:mod:`relay.semantic_handoff`).
+    """
+
+    def __init__(
+        self,
+        index: SemanticIndex,
+        embedder: BatchingEmbedder,
+        handoff: SemanticHandoff | None = None,
+    ) -> None:
         self.index = index
         self._embedder = embedder
+        self._handoff = handoff
+        self._filing: set[asyncio.Task[None]] = set()
+        #: Each project's newest prompt being filed: the next chat of that conversation
+        #: waits for it, or a paraphrase sent faster than the model embeds would miss.
+        self._filing_in: dict[str, asyncio.Task[None]] = {}
 
     async def warm(self) -> None:
         """Load and run the model once, so the first chat pays nothing for it."""
@@ -202,6 +228,55 @@ class SemanticTier:
         if vector is None:
             return None, None
         return await self.index.nearest(project, scope, vector, signature(prompt)), vector
+
+    async def could_match(self, project: str, scope: str) -> bool:
+        """Whether a prompt of this scope could be a hit (else: :meth:`file_later`)."""
+        if self._handoff is None:
+            return True
+        filing = self._filing_in.get(project)
+        if filing is not None:  # the conversation's previous prompt is not filed yet
+            await asyncio.wait([filing], timeout=FILING_WAIT_S)
+        return await self.index.has_entries(project, scope)
+
+    def file_later(self, job_id: str, project: str, prompt: str) -> None:
+        """Embed the prompt of a submitted job in the background and file its entry.
+
+        The chat does not wait. Under a burst the wait budget sheds these as it sheds
+        lookups (counted ``semantic``/``busy``): that prompt is then not filed.
+        """
+        task = asyncio.get_running_loop().create_task(self._file(job_id, project, prompt))
+        self._filing.add(task)  # held until done: the loop keeps only weak references
+        self._filing_in[project] = task
+        task.add_done_callback(lambda done: self._filed(project, done))
+
+    def _filed(self, project: str, task: asyncio.Task[None]) -> None:
+        self._filing.discard(task)
+        if self._filing_in.get(project) is task:
+            del self._filing_in[project]
+
+    async def settle(self) -> None:
+        """Wait for the prompts being filed in the background (at shutdown)."""
+        await asyncio.gather(*self._filing, return_exceptions=True)
+
+    async def _file(self, job_id: str, project: str, prompt: str) -> None:
+        assert self._handoff is not None  # only deferred when there is a hand-off
+        try:
+            vector = await self._embedder.embed(prompt)
+        except EmbeddingBusy:
+            count("semantic", "busy")
+            return
+        except Exception as exc:
+            log.warning("embedding failed, prompt not filed: %s: %s", type(exc).__name__, exc)
+            return
+        if vector is None:
+            return
+        try:
+            filing = await self._handoff.offer_vector(job_id, vector)
+            if filing is not None:  # the answer is already stored: file it here
+                entry = Entry(vector, signature(prompt), filing.answer_key, filing.prompt)
+                await self.index.add(filing.project, filing.scope, entry)
+        except Exception as exc:  # Redis away: the prompt is just not filed
+            log.debug("prompt of job_id=%s not filed: %s: %s", job_id, type(exc).__name__, exc)
 
     async def add_paraphrase(
         self, project: str, scope: str, prompt: str, vector: Vector, match: Match

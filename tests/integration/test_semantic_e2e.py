@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import httpx
 
+from relay import keys
 from tests.integration.test_cache_e2e import ask, done, echo_runs, new_project, start
 from tests.support.sse import read_stream
 from tests.support.stack import Stack
@@ -21,7 +22,8 @@ PARAPHRASE = "What's the capital city of France?"
 async def test_a_paraphrase_hits_and_a_near_miss_does_not(stack: Stack) -> None:
     project = new_project()
     async with httpx.AsyncClient(base_url=stack.url) as client:
-        first = await ask(client, QUESTION, project)
+        first_job = await start(client, QUESTION, project)
+        first = await read_stream(client, first_job["stream_url"])
         runs = echo_runs(stack.settings.watcher_metrics_port)
         paraphrase = await ask(client, PARAPHRASE, project)
         again = await ask(client, "Which city is the capital of France?", project)
@@ -30,6 +32,11 @@ async def test_a_paraphrase_hits_and_a_near_miss_does_not(stack: Stack) -> None:
         history = (await client.get(f"/api/history/{project}")).json()["history"]
 
     assert done(first)["cached"] is False
+    # A new conversation's scope is empty: the first question could not match, so it
+    # was embedded after its job started, not before (and still filed, as the hit shows).
+    with stack.redis.client() as redis:
+        first_hash = redis.hgetall(keys.job(first_job["job_id"]))
+    assert first_hash[b"embedding_deferred"] == b"1" and first_hash[b"prompt_embedding"] == b""
     hit = done(paraphrase)
     assert hit["cached"] == "semantic"
     assert 0.8 <= hit["similarity"] <= 1.0
