@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,7 +20,12 @@ import redis.asyncio as aioredis
 from redis import exceptions as redis_errors
 from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterNode, RedisCluster
-from redis.asyncio.connection import AbstractConnection, BlockingConnectionPool, ConnectionPool
+from redis.asyncio.connection import (
+    AbstractConnection,
+    BlockingConnectionPool,
+    Connection,
+    ConnectionPool,
+)
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 
@@ -177,6 +182,37 @@ async def ready(redis: aioredis.Redis) -> None:
         await as_cluster(redis).initialize()
 
 
+class LeanConnection(Connection):
+    """redis-py's connection, without a task per command sent.
+
+    With a socket time-out set (redis-py's default is 5 s), redis-py sends every
+    command inside ``asyncio.wait_for``, a new task each time (a sixth of a chat
+    submit's CPU, by profile), to bound the wait for a full socket buffer to drain.
+    Relay's commands are small: the bytes go to the kernel at once and there is
+    nothing to wait for. Only when they do not (Redis has stopped reading, the
+    buffer is full) is redis-py's own bounded send used.
+    """
+
+    async def send_packed_command(
+        self, command: bytes | str | Iterable[bytes], check_health: bool = True
+    ) -> None:
+        writer = self._writer
+        if writer is None or (check_health and self.health_check_interval):
+            await super().send_packed_command(command, check_health)
+            return
+        if isinstance(command, str):
+            command = command.encode()
+        if isinstance(command, bytes):
+            command = [command]
+        try:
+            writer.writelines(command)
+        except OSError as exc:
+            await self.disconnect(nowait=True)
+            raise aioredis.ConnectionError(f"Error while writing to socket: {exc}") from exc
+        if writer.transport.get_write_buffer_size():  # not all taken: wait, bounded
+            await super().send_packed_command([], check_health=False)
+
+
 class LeanBlockingConnectionPool(BlockingConnectionPool):
     """redis-py's blocking pool, without its per-command cost while a connection is free.
 
@@ -233,7 +269,9 @@ def make_redis(
     retry each of them would fail one request.
     """
     pool_class = LeanBlockingConnectionPool if blocking else ConnectionPool
-    options = {"timeout": POOL_WAIT_S} if blocking else {}
+    options: dict[str, Any] = {"timeout": POOL_WAIT_S} if blocking else {}
+    if url.startswith("redis://"):  # TCP (a unix socket or TLS has a class of its own)
+        options["connection_class"] = LeanConnection
     pool = pool_class.from_url(
         url,
         max_connections=max_connections,
