@@ -6,6 +6,7 @@ Every process is stopped at the end, even when a test or a fixture fails.
 
 - ``redis_server``: session Redis (``.url``, ``.port``, ``.stop()``, ``.start()``,
   ``.restart()``, ``.client()``, ``.flush()``); data in a tmp dir, AOF on.
+- ``redis``: an asyncio client of that Redis (closed after the test).
 - ``settings``: ``Settings`` on free ports, tmp ``state_dir``, that Redis, model echo.
 - ``app_server``: Granian serving ``app.app:create_app`` (``.url``, ``.stop()`` ...).
 - ``watcher``: factory; ``watcher()`` starts ``python -m watcher``, waits for its
@@ -19,11 +20,12 @@ Every process is stopped at the end, even when a test or a fixture fails.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 
 from relay.settings import Settings
 from tests.support.processes import (
@@ -49,6 +51,17 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> It
     """A real redis-server for the session, on a free port, AOF on."""
     with running(RedisServer(logs_dir, tmp_path_factory.mktemp("redis-data"))) as server:
         yield server
+
+
+@pytest.fixture
+async def redis(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
+    """An asyncio client of the session Redis (started if a test stopped it)."""
+    redis_server.start()
+    client = aioredis.Redis.from_url(redis_server.url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
 
 
 @pytest.fixture(scope="session")

@@ -48,15 +48,10 @@ def cache_count(tier: str, result: str) -> float:
 
 
 @pytest.fixture
-async def redis(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
-    """A client of the session Redis, emptied before the test."""
-    redis_server.start()
+def redis(redis: aioredis.Redis, redis_server: RedisServer) -> aioredis.Redis:
+    """The session Redis's client (conftest), emptied before the test."""
     redis_server.flush()
-    client = aioredis.Redis.from_url(redis_server.url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
+    return redis
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -36,7 +36,7 @@ from relay.semantic_cache import (
     encode_vector,
 )
 from relay.settings import Settings
-from tests.support.processes import RedisServer, free_port
+from tests.support.processes import free_port
 
 THRESHOLD = Settings().semantic_cache_threshold
 
@@ -44,16 +44,6 @@ THRESHOLD = Settings().semantic_cache_threshold
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     return shared_embedder()
-
-
-@pytest.fixture
-async def redis(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
-    redis_server.start()
-    client = aioredis.Redis.from_url(redis_server.url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 def vectors(embedder: Embedder, texts: Sequence[str]) -> list[Vector]:

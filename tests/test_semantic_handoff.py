@@ -7,10 +7,9 @@ takes the other and files the entry, in either order; a half nobody takes expire
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
-import pytest
 import redis.asyncio as aioredis
 
 from relay import keys
@@ -18,20 +17,9 @@ from relay.embeddings import BatchingEmbedder, Vector, shared_embedder
 from relay.prompt_signature import signature
 from relay.semantic_cache import SemanticIndex, SemanticTier
 from relay.semantic_handoff import HALF_TTL_MS, Filing, SemanticHandoff
-from tests.support.processes import RedisServer
 
 PROMPT = "What is the capital of France?"
 PARAPHRASE = "What's the capital city of France?"
-
-
-@pytest.fixture
-async def redis(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
-    redis_server.start()
-    client = aioredis.Redis.from_url(redis_server.url)
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 def tier_of(redis: aioredis.Redis) -> SemanticTier:
