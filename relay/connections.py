@@ -235,8 +235,8 @@ class LeanBlockingConnectionPool(BlockingConnectionPool):
                 return waited
             finally:
                 self._waiting -= 1
-        connection = self._available_connections.pop()
-        self._in_use_connections.add(connection)
+        # One is free, so redis-py's own pick takes it (it makes none).
+        connection: AbstractConnection = self.get_available_connection()  # type: ignore[no-untyped-call]
         try:
             await self.ensure_connection(connection)
         except BaseException:

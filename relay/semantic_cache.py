@@ -217,17 +217,21 @@ class SemanticTier:
         failed, or it is busy past the wait budget: counted ``semantic``/``busy``): the
         prompt then takes the exact tier only.
         """
-        try:
-            vector = await self._embedder.embed(prompt)
-        except EmbeddingBusy:
-            count("semantic", "busy")  # a burst: this chat does not wait for the model
-            return None, None
-        except Exception as exc:
-            log.warning("embedding failed, semantic tier skipped: %s: %s", type(exc).__name__, exc)
-            return None, None
+        vector = await self._vector(prompt)
         if vector is None:
             return None, None
         return await self.index.nearest(project, scope, vector, signature(prompt)), vector
+
+    async def _vector(self, prompt: str) -> Vector | None:
+        """``prompt``'s vector; None when it is too long, the model failed, or the model
+        is busy past the wait budget (counted ``semantic``/``busy``)."""
+        try:
+            return await self._embedder.embed(prompt)
+        except EmbeddingBusy:
+            count("semantic", "busy")  # a burst: this prompt does not wait for the model
+        except Exception as exc:
+            log.warning("embedding failed, semantic tier skipped: %s: %s", type(exc).__name__, exc)
+        return None
 
     async def could_match(self, project: str, scope: str) -> bool:
         """Whether a prompt of this scope could be a hit (else: :meth:`file_later`)."""
@@ -260,14 +264,7 @@ class SemanticTier:
 
     async def _file(self, job_id: str, project: str, prompt: str) -> None:
         assert self._handoff is not None  # only deferred when there is a hand-off
-        try:
-            vector = await self._embedder.embed(prompt)
-        except EmbeddingBusy:
-            count("semantic", "busy")
-            return
-        except Exception as exc:
-            log.warning("embedding failed, prompt not filed: %s: %s", type(exc).__name__, exc)
-            return
+        vector = await self._vector(prompt)
         if vector is None:
             return
         try:
