@@ -32,10 +32,7 @@ class Port:
 
 def free_port() -> int:
     """A loopback port nobody listens on right now (the kernel picks it)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_ports(1)[0]
 
 
 def free_ports(count: int) -> list[int]:
@@ -44,7 +41,8 @@ def free_ports(count: int) -> list[int]:
         sockets = [held.enter_context(socket.socket()) for _ in range(count)]
         for sock in sockets:
             sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
+        ports: list[int] = [sock.getsockname()[1] for sock in sockets]
+        return ports
 
 
 def is_loopback(host: str) -> bool:

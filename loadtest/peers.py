@@ -42,7 +42,7 @@ from loadtest import procs
 from loadtest.aioclient import HttpConnection, HttpError
 from loadtest.bench import machine, raise_open_files_limit
 from loadtest.host import HostWatch
-from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_port, running_stack
+from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_ports, running_stack
 from loadtest.stats import summarize
 
 #: The LiteLLM release compared against (pinned: figures must be reproducible).
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         "relay_overrides": overrides,
         "levels": {},
     }
-    upstream_port, litellm_port = free_port(), free_port()
+    upstream_port, litellm_port = free_ports(2)
     upstream = f"http://127.0.0.1:{upstream_port}/v1"
     with contextlib.ExitStack() as stack:
         upstream_pid = stack.enter_context(mock_upstream(upstream_port))
