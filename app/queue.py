@@ -9,6 +9,8 @@ so jobs accepted in either mode stay visible after the mode changes.
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from typing import Any
 
 from relay import queue_health, telemetry
@@ -20,6 +22,11 @@ from relay.redis_queue import JobNotFoundError, RedisJobQueue
 from relay.settings import Settings
 
 log = logging.getLogger(__name__)
+
+#: A job this process submitted is followed without re-reading it for this long after.
+JUST_SUBMITTED_S = 30.0
+#: At most this many of them are remembered (the oldest go first).
+JUST_SUBMITTED_MAX = 10_000
 
 
 class RedisUnavailableError(Exception):
@@ -33,6 +40,9 @@ class JobQueue:
         self.redis = redis_queue
         self.files = file_queue
         self.mode = "redis"
+        #: Jobs submitted to Redis by this process, not yet followed: job id ->
+        #: (monotonic submit time, the job as submitted).
+        self._just_submitted: OrderedDict[str, tuple[float, Job]] = OrderedDict()
 
     def _set_mode(self, mode: str) -> None:
         if mode != self.mode:
@@ -53,6 +63,9 @@ class JobQueue:
             self._set_mode("file")
             return self.files
         self._set_mode("redis")
+        self._just_submitted[job.id] = (time.monotonic(), job)
+        while len(self._just_submitted) > JUST_SUBMITTED_MAX:
+            self._just_submitted.popitem(last=False)
         return self.redis
 
     async def store_answered(
@@ -98,6 +111,19 @@ class JobQueue:
     async def fallback_queued(self) -> int:
         """Jobs waiting in the fallback folder."""
         return await self.files.queued()
+
+    async def locate_to_follow(self, job_id: str) -> tuple[JobChannel, Job]:
+        """:meth:`locate` for a stream about to follow the job's events.
+
+        The stream a client opens right after submitting is not worth a read of the
+        job: a job this process submitted moments ago is taken as submitted (once;
+        a reconnect reads it). Its status may be out of date by then, which a stream
+        does not mind: it reads the job's event log, terminal event included.
+        """
+        kept = self._just_submitted.pop(job_id, None)
+        if kept is not None and time.monotonic() - kept[0] < JUST_SUBMITTED_S:
+            return self.redis, kept[1]
+        return await self.locate(job_id)
 
     async def locate(self, job_id: str) -> tuple[JobChannel, Job]:
         """The channel that holds ``job_id`` and the job; JobNotFoundError otherwise."""

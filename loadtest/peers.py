@@ -40,8 +40,9 @@ import psutil
 
 from loadtest import procs
 from loadtest.aioclient import HttpConnection, HttpError
-from loadtest.bench import machine, raise_open_files_limit
+from loadtest.bench import machine, profile_targets, raise_open_files_limit
 from loadtest.host import HostWatch
+from loadtest.profile import Profiler
 from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_ports, running_stack
 from loadtest.stats import summarize
 
@@ -307,9 +308,16 @@ async def run_level(
     urls: dict[str, str],
     pids: dict[str, list[int]],
     paths: tuple[str, ...] = PATHS,
+    profiler: Profiler | None = None,
 ) -> dict[str, Any]:
-    """``waves`` rounds of ``streams`` concurrent streams on each path, interleaved."""
+    """``waves`` rounds of ``streams`` concurrent streams on each path, interleaved.
+
+    With a ``profiler``, the relay's app and watcher are sampled for the whole level
+    (the other paths' waves leave them idle, and idle samples are not counted).
+    """
     results = {path: PathResult() for path in paths if path in urls}
+    if profiler is not None:
+        await profiler.start()
     for wave in range(waves):
         for path, result in results.items():
             print(f"bench-peers: {streams} streams, wave {wave + 1}/{waves}: {path}", flush=True)
@@ -322,7 +330,17 @@ async def run_level(
                 result.cpu_s[name] = result.cpu_s.get(name, 0.0) + after[name] - before[name]
             result.traces.extend(traces)
             await asyncio.sleep(1.0)  # let the last wave's connections close
-    return {path: result.summary() for path, result in results.items()}
+    summaries: dict[str, Any] = {path: result.summary() for path, result in results.items()}
+    if profiler is not None:
+        summaries["profile"] = await profiler.stop()
+    return summaries
+
+
+def _take_profile(level: dict[str, Any], results: dict[str, Any], name: str) -> dict[str, Any]:
+    """``level`` without its profile, which goes to ``results["profiles"][name]``."""
+    if "profile" in level:
+        results.setdefault("profiles", {})[name] = level.pop("profile")
+    return level
 
 
 def relay_pids(stack_pid: int, ports: dict[str, int]) -> dict[str, list[int]]:
@@ -342,6 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--echo-waves", type=int, default=3)
     parser.add_argument("--json", type=Path, default=REPORTS_DIR / "peers.json")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy the relay's app and watcher per level"
+    )
     parser.add_argument(
         "--relay-setting",
         action="append",
@@ -379,16 +400,25 @@ def main(argv: list[str] | None = None) -> int:
         )
         urls["relay"] = urls["relay echo"] = relay.url
         pids.update(relay_pids(relay.process.pid, relay.ports))
+        targets = profile_targets(procs.discover(relay.process.pid, relay.ports))
+
+        def profiler(name: str) -> Profiler | None:
+            return Profiler(targets, REPORTS_DIR, f"peers-{name}") if args.profile else None
+
         results["relay_settings"] = relay.settings
         # Fresh processes are slower for their first streams (connections, code paths
         # warming): one unrecorded wave on every path takes that.
         asyncio.run(run_level(min(args.levels[0], 100), 1, urls, pids))
         waves_of = args.waves + args.waves[-1:] * len(args.levels)
         for level, waves in zip(args.levels, waves_of[: len(args.levels)], strict=True):
-            results["levels"][str(level)] = asyncio.run(run_level(level, waves, urls, pids))
+            run = run_level(level, waves, urls, pids, profiler=profiler(str(level)))
+            results["levels"][str(level)] = _take_profile(asyncio.run(run), results, str(level))
         if args.echo_chats:  # the relay alone, the same default settings, the echo model
-            echo = run_level(args.echo_chats, args.echo_waves, urls, pids, ("relay echo",))
-            results["echo"] = {str(args.echo_chats): asyncio.run(echo)}
+            echo = run_level(
+                args.echo_chats, args.echo_waves, urls, pids, ("relay echo",), profiler("echo")
+            )
+            echo_level = _take_profile(asyncio.run(echo), results, "echo")
+            results["echo"] = {str(args.echo_chats): echo_level}
     results["machine"].update(host.finish())
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2) + b"\n")

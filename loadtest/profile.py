@@ -35,7 +35,7 @@ def record(pid: int, seconds: float, out: Path, rate: int = 200) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     command = [
         py_spy, "record", "--pid", str(pid), "--duration", str(int(seconds)),
-        "--rate", str(rate), "--format", "raw", "--output", str(out), "--nonblocking",
+        "--rate", str(rate), "--format", "raw", "--output", str(out), "--nonblocking", "--gil",
     ]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True, timeout=seconds + 60)
     return out
@@ -105,7 +105,7 @@ class Profiler:
             out = self.out_dir / f"profile-{self.name}-{role}.txt"
             command = [
                 py_spy_path(), "record", "--pid", str(pid), "--rate", str(self.rate),
-                "--format", "raw", "--output", str(out), "--nonblocking",
+                "--format", "raw", "--output", str(out), "--nonblocking", "--gil",
             ]  # fmt: skip
             with contextlib.suppress(OSError):
                 process = await asyncio.create_subprocess_exec(

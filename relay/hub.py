@@ -8,10 +8,11 @@ adding app processes adds fan-out capacity. Subscriptions are multiplexed over o
 connection per Redis node (:class:`_Feed`; one Redis: one feed), and messages are
 routed to the local subscriptions on their one-line header.
 
-No gap: a new subscription first replays the job's log; when Redis confirms the
-channel's subscription, every subscription of the job is told to ``RESYNC`` (re-read
-the log from its last sequence number), so an event published between the first
-replay and the subscription taking effect is read from the log. If a feed's
+No gap, one read of the log per stream: a subscription's stream reads the job's log
+(``RESYNC``) once the channel is live, that is at once when Redis already confirmed
+the channel's subscription, else when the confirmation arrives (every subscription
+of the job is then told to ``RESYNC``). Whatever was published before the channel
+was live is in the log by then, and everything after reaches the subscription. If a feed's
 connection drops, its channels are routed again (on a cluster, after re-reading the
 slot map: a failover moves slots to the promoted replica) and subscribed anew, and
 the confirmation resyncs their streams, so nothing published meanwhile is lost.
@@ -147,6 +148,8 @@ class _Feed:
         self.node = node
         #: The channels this feed should be subscribed to.
         self.channels: set[str] = set()
+        #: Those of them whose subscription Redis confirmed on this connection.
+        self.live: set[str] = set()
         self.connected = False
         self._hub = hub
         self._make_connection = make_connection
@@ -160,6 +163,7 @@ class _Feed:
 
     def remove(self, channel: str) -> None:
         self.channels.discard(channel)
+        self.live.discard(channel)
         self._send(b"SUNSUBSCRIBE", channel)
 
     def _send(self, command: bytes, channel: str) -> None:
@@ -231,14 +235,15 @@ class EventHub:
         return not self._unrouted and all(feed.connected for feed in self._feeds.values())
 
     def listening(self, job_id: str) -> bool:
-        """True once ``job_id``'s channel is on a connected feed (for tests)."""
+        """True once Redis confirmed ``job_id``'s channel subscription on a connected feed."""
         channel = keys.job_live(job_id)
-        return any(feed.connected and channel in feed.channels for feed in self._feeds.values())
+        return any(feed.connected and channel in feed.live for feed in self._feeds.values())
 
     def subscribe(self, job_id: str) -> Subscription:
-        """Register before reading the log; the first wake is a replay (RESYNC)."""
-        subscription = Subscription(job_id, resync=True)
+        """Follow ``job_id``; the first wake is ``RESYNC`` (read the log) once it is live."""
         subs = self._subscribers[job_id]
+        # Its first wake reads the log: now if the channel is live, else on confirmation.
+        subscription = Subscription(job_id, resync=bool(subs) and self.listening(job_id))
         subs.add(subscription)
         if len(subs) == 1:
             telemetry.HUB_CHANNELS.inc()
@@ -357,11 +362,15 @@ class EventHub:
             if self._failures:
                 log.warning("event hub reconnected (node %s)", feed.node)
             self._failures = 0
-            self._flag_resync(reply[1].decode())  # the subscription is live: re-read once
+            channel = reply[1].decode()
+            if channel in feed.channels:
+                feed.live.add(channel)
+            self._flag_resync(channel)  # the subscription is live: read the log now
         elif kind == b"sunsubscribe":
             channel = reply[1].decode()
             if channel in feed.channels:  # not ours: the slot moved to another node
                 feed.channels.discard(channel)
+                feed.live.discard(channel)
                 self._unrouted.add(channel)
                 self._flag_resync(channel)
                 self._route_now.set()

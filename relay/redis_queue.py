@@ -41,6 +41,11 @@ for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
 return seq
 """
 
+#: Submit's step 3: the job joins its project's line and becomes its active job.
+_JOIN_PROJECT_LINE = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[1])
+"""
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +101,13 @@ class RedisJobQueue:
                 pipe.zadd(keys.backlog(shard, backend), {job.id: job.created_ts})
             await pipe.execute()
         try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.rpush(keys.project_order(job.project), job.id)
-                pipe.set(keys.project_active(job.project), job.id)
+            # Steps 3 and 4 in one round trip: the line by a script (atomic in its slot),
+            # the registry beside it (on a cluster, each on its own node's connection).
+            async with self.redis.pipeline(transaction=False) as pipe:
+                line = (keys.project_order(job.project), keys.project_active(job.project))
+                pipe.eval(_JOIN_PROJECT_LINE, len(line), *line, job.id)
+                pipe.sadd(keys.project_registry(job.project), job.project)
                 await pipe.execute()
-            await self.redis.sadd(keys.project_registry(job.project), job.project)
         except REDIS_DOWN_ERRORS as exc:
             # Past the commit point the job is accepted: it must not also go to the file
             # channel (it would run twice). What is missing heals as step 3 says.
@@ -190,14 +197,14 @@ class RedisJobQueue:
     async def _stream(
         self, hub: EventHub, job_id: str, last_seq: int, gone: ClientGone
     ) -> AsyncGenerator[bytes, None]:
-        # Subscribed before the log is read, and the log read again once the
-        # subscription is confirmed (the hub says RESYNC), so nothing falls between
-        # replay and live; overlaps are dropped by sequence number, a gap re-reads.
+        # The log is read once the subscription is live (the hub's first RESYNC), so
+        # nothing falls between replay and live; overlaps are dropped by sequence
+        # number, a gap re-reads.
         listening_since_ms = time.time() * 1000
         subscription = hub.subscribe(job_id)
         gone.on_gone(subscription.close)
         try:
-            wake = Wake.RESYNC  # the first replay
+            wake = await subscription.next()
             while True:
                 if wake is Wake.RESYNC:
                     try:

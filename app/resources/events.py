@@ -57,7 +57,7 @@ class EventStreamResource:
             events = replay(kept, last_seq)
         else:
             try:
-                channel, job = await self._queue.locate(job_id)
+                channel, job = await self._queue.locate_to_follow(job_id)
             except JobNotFoundError:
                 raise not_found(f"no job {job_id}") from None
             telemetry.link_current_span(job.traceparent)

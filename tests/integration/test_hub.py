@@ -28,9 +28,8 @@ async def test_malformed_event_messages_are_skipped_and_the_next_event_arrives(
     await hub.start()
     try:
         subscription = hub.subscribe("poisoned-job-0001")
-        assert await subscription.next() is Wake.RESYNC, "a new subscription replays first"
         assert await asyncio.wait_for(subscription.next(), 5) is Wake.RESYNC, (
-            "and again once Redis confirmed the job's channel"
+            "a new subscription reads the log once Redis confirmed the job's channel"
         )
         assert hub.listening("poisoned-job-0001")
         channel = keys.job_live("poisoned-job-0001")
@@ -46,6 +45,56 @@ async def test_malformed_event_messages_are_skipped_and_the_next_event_arrives(
     finally:
         await hub.stop()
         await redis.aclose()
+
+
+async def test_a_subscription_reads_the_log_once_whether_its_channel_is_new_or_live(
+    redis_server: RedisServer,
+) -> None:
+    redis = aioredis.from_url(redis_server.url)
+    hub = EventHub(redis, heartbeat_s=30)
+    await hub.start()
+    try:
+        first = hub.subscribe("once-job-0001")
+        assert not hub.listening("once-job-0001"), "not live before Redis confirms"
+        assert await asyncio.wait_for(first.next(), 5) is Wake.RESYNC
+        second = hub.subscribe("once-job-0001")  # the channel is live already
+        assert await asyncio.wait_for(second.next(), 1) is Wake.RESYNC, "reads the log at once"
+        event = Event.create("once-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
+        await redis.spublish(keys.job_live("once-job-0001"), event.to_message())
+        for subscription in (first, second):
+            # No second read pending: a RESYNC would come before the events.
+            assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
+            assert subscription.drain() == [event]
+    finally:
+        await hub.stop()
+        await redis.aclose()
+
+
+async def test_a_chat_s_stream_reads_neither_the_job_nor_its_log_more_than_once(
+    stack: Stack, redis_server: RedisServer
+) -> None:
+    def calls(command: str) -> int:
+        with redis_server.client() as redis:
+            stats = redis.info("commandstats")
+        return int(stats.get(f"cmdstat_{command}", {}).get("calls", 0))
+
+    async with httpx.AsyncClient(base_url=stack.url, timeout=30) as client:
+        before = {command: calls(command) for command in ("xrange", "hgetall")}
+        job = (
+            await client.post("/api/chat/start", json={"message": "count my reads", "cache": False})
+        ).json()
+        result = await read_stream(client, job["stream_url"], timeout_s=20)
+        assert result.events[-1].type == "done"
+        after = {command: calls(command) for command in before}
+        # A reconnect is a new stream: it reads the job (the app's hash read) and its log.
+        again = await read_stream(client, job["stream_url"], timeout_s=20)
+        assert [(e.id, e.data) for e in again.events] == [(e.id, e.data) for e in result.events]
+        reconnected = {command: calls(command) for command in before}
+    assert after["xrange"] - before["xrange"] == 1, "the stream read the job's log once"
+    # The watcher reads the job to run it; the app's stream took the job as it submitted it.
+    assert after["hgetall"] - before["hgetall"] == 1
+    assert reconnected["hgetall"] - after["hgetall"] == 1, "a later stream reads the job"
+    assert reconnected["xrange"] - after["xrange"] == 1
 
 
 async def test_a_stream_still_gets_its_events_after_poison_on_the_events_channel(
