@@ -50,7 +50,9 @@ from prometheus_client.exposition import choose_encoder, start_http_server
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from relay import sampling
 from relay.buffered_histogram import BufferedHistogram
+from relay.sampling import RecordWhenExported
 
 log = logging.getLogger(__name__)
 
@@ -327,13 +329,14 @@ def setup_tracing(
 ) -> TracerProvider | None:
     """Install the process's TracerProvider, configured by the ``OTEL_*`` variables.
 
-    Spans are always recorded (so trace ids reach exemplars and jobs), but exported
-    only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``
-    is set: OTLP over HTTP behind a BatchSpanProcessor (``OTEL_BSP_*``,
-    ``OTEL_EXPORTER_OTLP_HEADERS`` etc. apply). ``OTEL_SERVICE_NAME`` overrides
-    ``service_name``; ``OTEL_TRACES_SAMPLER`` picks the sampler; ``OTEL_SDK_DISABLED=true``
-    turns tracing off (returns None). Idempotent: later calls only add
-    ``span_processors`` (tests add an in-memory exporter this way).
+    Spans are exported only when ``OTEL_EXPORTER_OTLP_ENDPOINT`` or
+    ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` is set: OTLP over HTTP behind a
+    BatchSpanProcessor (``OTEL_BSP_*``, ``OTEL_EXPORTER_OTLP_HEADERS`` etc. apply), and
+    recorded only when exported (:mod:`relay.sampling`; trace ids reach exemplars and
+    jobs either way). ``OTEL_SERVICE_NAME`` overrides ``service_name``;
+    ``OTEL_TRACES_SAMPLER`` picks the sampler; ``OTEL_SDK_DISABLED=true`` turns tracing
+    off (returns None). Idempotent: later calls only add ``span_processors`` (tests add
+    an in-memory exporter this way).
     """
     global _provider
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
@@ -342,8 +345,14 @@ def setup_tracing(
         if _provider is None:
             _provider = _install_provider(service_name)
         for processor in span_processors:
-            _provider.add_span_processor(processor)
+            _add_processor(_provider, processor)
         return _provider
+
+
+def _add_processor(provider: TracerProvider, processor: SpanProcessor) -> None:
+    provider.add_span_processor(processor)
+    if isinstance(provider.sampler, RecordWhenExported):
+        provider.sampler.exporting = True  # someone receives spans now: record them
 
 
 def _install_provider(service_name: str) -> TracerProvider:
@@ -351,11 +360,13 @@ def _install_provider(service_name: str) -> TracerProvider:
     if isinstance(current, TracerProvider):  # someone (a test, an agent) set one: share it
         return current
     attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {SERVICE_NAME: service_name}
-    provider = TracerProvider(resource=Resource.create(attributes))
+    provider = TracerProvider(
+        resource=Resource.create(attributes), sampler=sampling.from_environment()
+    )
     if _otlp_endpoint_configured():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        _add_processor(provider, BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     return provider
 
@@ -387,16 +398,18 @@ def context_from_traceparent(traceparent: str) -> otel_context.Context:
 
 
 def current_trace_id() -> str | None:
-    """The current span's trace id as 32 hex digits, when a span is recording."""
-    span = trace.get_current_span()
-    span_context = span.get_span_context()
-    if not span.is_recording() or not span_context.is_valid:
+    """The current span's trace id as 32 hex digits (None outside a span).
+
+    A span the sampler dropped has a trace id too: the trace its job continues.
+    """
+    span_context = trace.get_current_span().get_span_context()
+    if not span_context.is_valid:
         return None
     return trace.format_trace_id(span_context.trace_id)
 
 
 def observe_with_exemplar(histogram_child: Histogram, value: float) -> None:
-    """Observe ``value``, attaching ``{"trace_id": ...}`` as exemplar inside a recording span.
+    """Observe ``value``, attaching ``{"trace_id": ...}`` as exemplar inside a span.
 
     ``histogram_child`` is a histogram without labels or one ``.labels(...)`` child.
     """

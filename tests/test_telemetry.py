@@ -388,3 +388,50 @@ def test_tracing_exports_over_otlp_only_when_an_endpoint_is_set():
 def test_tracing_honours_service_name_and_sdk_disabled():
     assert probe(OTEL_SERVICE_NAME="custom")["service"] == "custom"
     assert probe(OTEL_SDK_DISABLED="true") is None
+
+
+RECORDING_PROBE = textwrap.dedent(
+    """
+    import json
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from relay import telemetry
+
+    def one_span():
+        with telemetry.tracer.start_as_current_span("probe") as span:
+            return {
+                "recording": span.is_recording(),
+                "trace_id": telemetry.current_trace_id(),
+                "traceparent": telemetry.inject_traceparent(),
+            }
+
+    telemetry.setup_tracing("relay-probe")
+    unexported = one_span()
+    spans = InMemorySpanExporter()
+    telemetry.setup_tracing("relay-probe", span_processors=[SimpleSpanProcessor(spans)])
+    exported = one_span()
+    names = [span.name for span in spans.get_finished_spans()]
+    print(json.dumps({"unexported": unexported, "exported": exported, "names": names}))
+    """
+)
+
+
+def test_spans_are_recorded_only_once_something_receives_them_and_keep_trace_ids_either_way():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    out = subprocess.run(
+        [sys.executable, "-c", RECORDING_PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(out.stdout)
+    unexported, exported = seen["unexported"], seen["exported"]
+    assert unexported["recording"] is False, "no exporter: the span is not built up"
+    assert exported["recording"] is True
+    for span in (unexported, exported):
+        assert re.fullmatch(r"[0-9a-f]{32}", span["trace_id"]), "exemplars keep a trace id"
+        assert span["traceparent"].split("-")[1] == span["trace_id"], "and jobs the trace"
+    assert seen["names"] == ["probe"], "only the span recorded once an exporter was added"

@@ -98,9 +98,14 @@ async def run_one_chat(
             assert result.status_code == 202, result.text
             job_id = result.json["job_id"]
             await wait_for_span(exporter, CONSUMER_NAME, timeout_s=20)
-            if read_stream_after:  # a finished job: the stream replays and closes
-                stream = await conductor.simulate_get(f"/api/sse/status/{job_id}", host="127.0.0.1")
-                assert stream.status_code == 200 and b"event: done" in stream.content
+            if read_stream_after:  # a finished job: the stream replays its log
+                path = f"/api/sse/status/{job_id}"
+                async with conductor.simulate_get_stream(path, host="127.0.0.1") as stream:
+                    content = b""
+                    async with asyncio.timeout(20):
+                        while b"event: done" not in content:
+                            content += await stream.stream.read()
+                    assert stream.status_code == 200
         finally:
             watcher.stop()
             await asyncio.wait_for(watching, timeout=20)
