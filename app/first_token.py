@@ -7,10 +7,15 @@ the SSE endpoint observes ``relay_time_to_first_token_seconds`` right after it w
 a job's first chunk, once per job whichever stream or worker got there first: a
 script marks the job hash (``first_chunk_ts``, HSETNX), and only the stream that
 set the mark observes. Late subscribers, reconnects and reloads find the mark set.
+
+The marks are set off the streams' path and in batches: a stream hands its claim
+over and goes on writing; the claims made while a batch is in Redis travel together
+in the next one (one round trip for a burst of a hundred new streams, not a hundred).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
@@ -48,14 +53,18 @@ class FirstTokenRecorder:
 
     def __init__(self, redis: aioredis.Redis, settings: Settings) -> None:
         self._settings = settings
-        self._claim = redis.register_script(_CLAIM_FIRST_CHUNK)
+        self._redis = redis
         self._local: OrderedDict[str, None] = OrderedDict()
+        #: Claims not yet sent: (job id, when its first chunk was written).
+        self._pending: list[tuple[str, float]] = []
+        self._sending: asyncio.Task[None] | None = None
 
-    async def chunk_written(self, job_id: str, written_at: float, job: Job | None = None) -> None:
+    def chunk_written(self, job_id: str, written_at: float, job: Job | None = None) -> None:
         """A stream just wrote ``job_id``'s chunks to its client at ``written_at`` (unix s).
 
         ``job`` is given for a job of the file fallback, which has no hash to mark:
-        that one is remembered in this process instead.
+        that one is remembered in this process instead. A Redis job's claim is sent
+        in the background (:meth:`settled` waits for it).
         """
         if job is not None:
             if job_id in self._local:
@@ -65,17 +74,40 @@ class FirstTokenRecorder:
                 self._local.popitem(last=False)
             self._observe(job.model, job.created_ts, written_at)
             return
+        self._pending.append((job_id, written_at))
+        if self._sending is None:
+            self._sending = asyncio.create_task(self._send(), name="first-token-claims")
+
+    async def settled(self) -> None:
+        """Until every claim handed over so far has been recorded (or given up)."""
+        while self._sending is not None:
+            await asyncio.shield(self._sending)
+
+    async def _send(self) -> None:
         try:
-            claimed = await self._claim(
-                keys=[keys.job(job_id)], args=[FIRST_CHUNK_FIELD, written_at]
-            )
+            while self._pending:
+                batch, self._pending = self._pending, []
+                await self._claim(batch)
+        finally:
+            self._sending = None
+
+    async def _claim(self, batch: list[tuple[str, float]]) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for job_id, written_at in batch:
+                    key = keys.job(job_id)
+                    pipe.eval(_CLAIM_FIRST_CHUNK, 1, key, FIRST_CHUNK_FIELD, written_at)
+                replies = await pipe.execute(raise_on_error=False)
         except _REDIS_ERRORS as exc:
-            log.debug("first chunk of %s not recorded: %s", job_id, exc)
+            log.debug("first chunk of %d jobs not recorded: %s", len(batch), exc)
             return
-        if claimed:
-            created, model = claimed
-            with contextlib.suppress(TypeError, ValueError):
-                self._observe((model or b"").decode(), float(created), written_at)
+        for (job_id, written_at), claimed in zip(batch, replies, strict=True):
+            if isinstance(claimed, Exception):
+                log.debug("first chunk of %s not recorded: %s", job_id, claimed)
+            elif claimed:
+                created, model = claimed
+                with contextlib.suppress(TypeError, ValueError):
+                    self._observe((model or b"").decode(), float(created), written_at)
 
     def _observe(self, model: str, created_ts: float, written_at: float) -> None:
         route = models.route_name(self._settings, model or self._settings.default_model)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import falcon
@@ -27,6 +28,7 @@ FOREIGN_FETCH_SITES = frozenset({"cross-site", "same-site"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1024)  # every request asks; clients send few distinct hosts
 def host_name(host_header: str) -> str | None:
     """The lower-case name of a ``Host`` header (IPv6 without brackets), None if malformed."""
     host = host_header.strip().lower()

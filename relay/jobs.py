@@ -168,7 +168,8 @@ class Job:
 
     def to_hash(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for name, value in asdict(self).items():
+        for name in self.__dataclass_fields__:  # not asdict(): it deep-copies every value
+            value = getattr(self, name)
             if name in self._JSON_FIELDS:
                 out[name] = orjson.dumps(value).decode()
             elif name in self._BOOL_FIELDS:

@@ -86,7 +86,7 @@ class EventStreamResource:
                 yield frames
                 if first_tokens is not None and CHUNK_FRAME_MARK in frames:
                     # Written (the server took the bytes): time to first token, once per job.
-                    await first_tokens.chunk_written(job_id, time.time(), file_job)
+                    first_tokens.chunk_written(job_id, time.time(), file_job)
                     first_tokens = None
         finally:
             telemetry.SSE_CONNECTIONS.dec()

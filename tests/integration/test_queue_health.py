@@ -93,11 +93,35 @@ async def test_first_token_is_observed_once_per_job_and_never_for_a_gone_job(
 
     assert histogram is not None
     count, total = observed()
-    await recorder.chunk_written("job-first", written_at=1000.25)
-    await recorder.chunk_written("job-first", written_at=1009.0)  # a late subscriber
+    recorder.chunk_written("job-first", written_at=1000.25)
+    await recorder.settled()
+    recorder.chunk_written("job-first", written_at=1009.0)  # a late subscriber
+    await recorder.settled()
     assert observed() == (count + 1, pytest.approx(total + 0.25))
     assert float(await redis.hget(keys.job("job-first"), FIRST_CHUNK_FIELD)) == 1000.25
 
-    await recorder.chunk_written("job-gone", written_at=1000.0)
+    recorder.chunk_written("job-gone", written_at=1000.0)
+    await recorder.settled()
     assert observed()[0] == count + 1
     assert not await redis.exists(keys.job("job-gone"))
+
+
+async def test_first_token_claims_handed_over_in_a_burst_each_count_once(redis, settings) -> None:
+    jobs = [f"job-burst-{i}" for i in range(20)]
+    for job_id in jobs:
+        await submit(redis, job_id, "echo", created_ts=1000.0)
+    recorder = FirstTokenRecorder(redis, settings)
+    labels = {"model": "echo"}
+
+    def count() -> float:
+        sample = "relay_time_to_first_token_seconds_count"
+        return telemetry.APP_REGISTRY.get_sample_value(sample, labels) or 0.0
+
+    before = count()
+    for job_id in jobs:  # a burst of new streams, each with a second client
+        recorder.chunk_written(job_id, written_at=1000.5)
+        recorder.chunk_written(job_id, written_at=1001.0)
+    await recorder.settled()
+    assert count() == before + len(jobs), "each job's first token is observed once"
+    for job_id in jobs:
+        assert float(await redis.hget(keys.job(job_id), FIRST_CHUNK_FIELD)) == 1000.5
