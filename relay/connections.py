@@ -238,6 +238,10 @@ class LeanBlockingConnectionPool(BlockingConnectionPool):
         # One is free, so redis-py's own pick takes it (it makes none).
         connection: AbstractConnection = self.get_available_connection()  # type: ignore[no-untyped-call]
         try:
+            # Connected with nothing unread: ready, as ensure_connection() would find
+            # (minus its retrying connect() call). Otherwise it reconnects or raises.
+            if connection.is_connected and not await connection.can_read():
+                return connection
             await self.ensure_connection(connection)
         except BaseException:
             await self.release(connection)
