@@ -28,11 +28,11 @@ import asyncio
 import contextlib
 import enum
 import logging
-import math
 from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
+import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 #: A client this far behind is cut off; it reconnects and resumes from the log.
 MAX_BACKLOG = 10_000
+#: Bytes a feed reads from its socket at a time (many messages in a busy second).
+_READ_SIZE = 256 * 1024
 
 
 class Wake(enum.Enum):
@@ -180,10 +182,7 @@ class _Feed:
             self._wake.set()
             self.connected = True
             writer = asyncio.create_task(self._write(connection), name=f"{self.task.get_name()}-w")
-            while True:
-                # Pub/sub messages are RESP3 pushes (redis-py speaks RESP3 by default).
-                reply = await connection.read_response(timeout=math.inf, push_request=True)
-                self._hub._on_reply(self, reply)
+            await self._read(connection)
         except REDIS_DOWN_ERRORS as exc:
             self._hub._feed_lost(self, exc)
         finally:
@@ -194,6 +193,29 @@ class _Feed:
                     await writer
             with contextlib.suppress(Exception):
                 await connection.disconnect()
+
+    async def _read(self, connection: AbstractConnection) -> None:
+        """Hand every reply on ``connection`` to the hub, until it fails.
+
+        Pub/sub messages are RESP3 pushes (redis-py speaks RESP3 by default). They
+        are parsed straight off the socket with hiredis, all the replies one read
+        brought at once: redis-py's ``read_response`` costs a coroutine, a time-out
+        and its push-handler dispatch per message, for every chunk of every stream.
+        """
+        socket: asyncio.StreamReader | None = getattr(connection, "_reader", None)
+        if socket is None:  # redis-py keeps the connected socket's reader there
+            raise ConnectionError(f"the event hub's connection to {self.node} is not open")
+        more = object()  # what the parser says while a reply is incomplete
+        parser = hiredis.Reader(notEnoughData=more)
+        while True:
+            data = await socket.read(_READ_SIZE)
+            if not data:
+                raise ConnectionError(f"Redis node {self.node} closed the event hub's connection")
+            parser.feed(data)
+            while (reply := parser.gets()) is not more:
+                if isinstance(reply, Exception):  # an error reply: start over on a new feed
+                    raise ConnectionError(f"Redis node {self.node} refused: {reply}")
+                self._hub._on_reply(self, reply)
 
     async def _write(self, connection: AbstractConnection) -> None:
         with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the reader sees the loss too
