@@ -212,10 +212,13 @@ class _Feed:
             if not data:
                 raise ConnectionError(f"Redis node {self.node} closed the event hub's connection")
             parser.feed(data)
+            messages = 0
             while (reply := parser.gets()) is not more:
                 if isinstance(reply, Exception):  # an error reply: start over on a new feed
                     raise ConnectionError(f"Redis node {self.node} refused: {reply}")
-                self._hub._on_reply(self, reply)
+                messages += self._hub._on_reply(self, reply)
+            if messages:
+                telemetry.HUB_MESSAGES.inc(messages)  # once per read: a shared-memory write
 
     async def _write(self, connection: AbstractConnection) -> None:
         with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the reader sees the loss too
@@ -375,12 +378,13 @@ class EventHub:
                 self._failures += 1
                 self._route_now.set()
 
-    def _on_reply(self, feed: _Feed, reply: Any) -> None:
+    def _on_reply(self, feed: _Feed, reply: Any) -> int:
+        """Act on one reply of ``feed``'s connection; 1 if it was a channel message."""
         kind = reply[0]
         if kind == b"smessage":
-            telemetry.HUB_MESSAGES.inc()
             self._dispatch_or_skip(reply[2])
-        elif kind == b"ssubscribe":
+            return 1
+        if kind == b"ssubscribe":
             if self._failures:
                 log.warning("event hub reconnected (node %s)", feed.node)
             self._failures = 0
@@ -396,6 +400,7 @@ class EventHub:
                 self._unrouted.add(channel)
                 self._flag_resync(channel)
                 self._route_now.set()
+        return 0
 
     async def _tick(self) -> None:
         # One timer for every stream of the process, instead of a timeout per wait.
