@@ -41,7 +41,7 @@ class JobQueue:
         self.files = file_queue
         self.mode = "redis"
         #: Jobs submitted to Redis by this process, not yet followed: job id ->
-        #: (monotonic submit time, the job as submitted).
+        #: (monotonic submit time, the job as submitted, without its message).
         self._just_submitted: OrderedDict[str, tuple[float, Job]] = OrderedDict()
 
     def _set_mode(self, mode: str) -> None:
@@ -63,10 +63,26 @@ class JobQueue:
             self._set_mode("file")
             return self.files
         self._set_mode("redis")
-        self._just_submitted[job.id] = (time.monotonic(), job)
-        while len(self._just_submitted) > JUST_SUBMITTED_MAX:
-            self._just_submitted.popitem(last=False)
+        self._remember_submitted(job)
         return self.redis
+
+    def _remember_submitted(self, job: Job) -> None:
+        """Keep what a stream needs of ``job`` (not its message: that may be large)."""
+        now = time.monotonic()
+        kept = self._just_submitted
+        slim = Job(
+            id=job.id,
+            message="",
+            project=job.project,
+            model=job.model,
+            created_ts=job.created_ts,
+            traceparent=job.traceparent,
+        )
+        kept[job.id] = (now, slim)
+        while kept and (
+            len(kept) > JUST_SUBMITTED_MAX or now - next(iter(kept.values()))[0] >= JUST_SUBMITTED_S
+        ):
+            kept.popitem(last=False)  # the oldest first: they are in submission order
 
     async def store_answered(
         self,
