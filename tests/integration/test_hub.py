@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 import redis.asyncio as aioredis
 
 from app.app import create_app
@@ -20,54 +22,55 @@ from tests.support.stack import Stack
 ASKING = "poison me [[ASK]]\nready?\n[[/ASK]]"
 
 
-async def test_malformed_event_messages_are_skipped_and_the_next_event_arrives(
-    redis_server: RedisServer,
-) -> None:
+@pytest.fixture
+async def started_hub(redis_server: RedisServer) -> AsyncIterator[tuple[EventHub, aioredis.Redis]]:
+    """An event hub on the test Redis, started, and a client to publish with."""
     redis = aioredis.from_url(redis_server.url)
     hub = EventHub(redis, heartbeat_s=30)
     await hub.start()
     try:
-        subscription = hub.subscribe("poisoned-job-0001")
-        assert await asyncio.wait_for(subscription.next(), 5) is Wake.RESYNC, (
-            "a new subscription reads the log once Redis confirmed the job's channel"
-        )
-        assert hub.listening("poisoned-job-0001")
-        channel = keys.job_live("poisoned-job-0001")
-        poison = malformed_event_messages("poisoned-job-0001")
-        for message in poison:
-            await redis.spublish(channel, message)
-        real = Event.create("poisoned-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
-        await redis.spublish(channel, real.to_message())
-        assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
-        assert subscription.drain() == [real]
-        assert hub.running, "the hub goes on after malformed messages"
-        assert hub.malformed == len(poison), "each was seen, logged and skipped"
+        yield hub, redis
     finally:
         await hub.stop()
         await redis.aclose()
+
+
+async def test_malformed_event_messages_are_skipped_and_the_next_event_arrives(
+    started_hub: tuple[EventHub, aioredis.Redis],
+) -> None:
+    hub, redis = started_hub
+    subscription = hub.subscribe("poisoned-job-0001")
+    assert await asyncio.wait_for(subscription.next(), 5) is Wake.RESYNC, (
+        "a new subscription reads the log once Redis confirmed the job's channel"
+    )
+    assert hub.listening("poisoned-job-0001")
+    channel = keys.job_live("poisoned-job-0001")
+    poison = malformed_event_messages("poisoned-job-0001")
+    for message in poison:
+        await redis.spublish(channel, message)
+    real = Event.create("poisoned-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
+    await redis.spublish(channel, real.to_message())
+    assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
+    assert subscription.drain() == [real]
+    assert hub.running, "the hub goes on after malformed messages"
+    assert hub.malformed == len(poison), "each was seen, logged and skipped"
 
 
 async def test_a_subscription_reads_the_log_once_whether_its_channel_is_new_or_live(
-    redis_server: RedisServer,
+    started_hub: tuple[EventHub, aioredis.Redis],
 ) -> None:
-    redis = aioredis.from_url(redis_server.url)
-    hub = EventHub(redis, heartbeat_s=30)
-    await hub.start()
-    try:
-        first = hub.subscribe("once-job-0001")
-        assert not hub.listening("once-job-0001"), "not live before Redis confirms"
-        assert await asyncio.wait_for(first.next(), 5) is Wake.RESYNC
-        second = hub.subscribe("once-job-0001")  # the channel is live already
-        assert await asyncio.wait_for(second.next(), 1) is Wake.RESYNC, "reads the log at once"
-        event = Event.create("once-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
-        await redis.spublish(keys.job_live("once-job-0001"), event.to_message())
-        for subscription in (first, second):
-            # No second read pending: a RESYNC would come before the events.
-            assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
-            assert subscription.drain() == [event]
-    finally:
-        await hub.stop()
-        await redis.aclose()
+    hub, redis = started_hub
+    first = hub.subscribe("once-job-0001")
+    assert not hub.listening("once-job-0001"), "not live before Redis confirms"
+    assert await asyncio.wait_for(first.next(), 5) is Wake.RESYNC
+    second = hub.subscribe("once-job-0001")  # the channel is live already
+    assert await asyncio.wait_for(second.next(), 1) is Wake.RESYNC, "reads the log at once"
+    event = Event.create("once-job-0001", 1, EventType.CHUNK, 1.0, {"text": "hi"})
+    await redis.spublish(keys.job_live("once-job-0001"), event.to_message())
+    for subscription in (first, second):
+        # No second read pending: a RESYNC would come before the events.
+        assert await asyncio.wait_for(subscription.next(), 5) is Wake.EVENTS
+        assert subscription.drain() == [event]
 
 
 async def test_a_chat_s_stream_reads_neither_the_job_nor_its_log_more_than_once(
