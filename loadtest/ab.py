@@ -18,16 +18,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loadtest import stack as stack_module
-from loadtest.peers import StreamTrace, _cpu_seconds, _one, relay_pids, wait_for_port
+from loadtest.peers import (
+    StreamTrace,
+    _cpu_seconds,
+    _one,
+    add_cpu_spent,
+    mock_upstream,
+    relay_pids,
+)
 from loadtest.stack import ROOT_DIR, free_ports, running_stack
 from loadtest.stats import summarize
 
@@ -59,22 +64,8 @@ class Side:
         }
 
 
-@contextlib.contextmanager
-def mock_upstream(port: int, chunks: int) -> Iterator[None]:
-    command = [
-        sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port),
-        "--chunks", str(max(chunks, 1)), "--interval-ms", "20",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT_DIR, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_port(port)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 async def wave(path: str, url: str, streams: int, tag: str) -> list[StreamTrace]:
+    """``streams`` concurrent chats on ``path`` at ``url``, each read to its end."""
     return await asyncio.gather(*(_one(path, url, i, tag) for i in range(streams)))
 
 
@@ -90,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     (port,) = free_ports(1)
     settings = {"RELAY_OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1"}
     with contextlib.ExitStack() as stack:
-        stack.enter_context(mock_upstream(port, args.chunks))
+        stack.enter_context(mock_upstream(port, max(args.chunks, 1)))  # echo: idle
         stacks = []
         for index, side in enumerate(sides):
             stack_module.ROOT_DIR = side.root  # the launcher runs from that checkout
@@ -105,9 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 before = _cpu_seconds(pids[index])
                 tag = f"{index}-{number}-{time.time()}"
                 side.traces += asyncio.run(wave(path, stacks[index].url, args.streams, tag))
-                after = _cpu_seconds(pids[index])
-                for name in after:
-                    side.cpu_s[name] = side.cpu_s.get(name, 0.0) + after[name] - before[name]
+                add_cpu_spent(side.cpu_s, before, _cpu_seconds(pids[index]))
                 time.sleep(0.7)  # the wave's connections close
     for side in sides:
         print(side.summary(), flush=True)

@@ -15,8 +15,8 @@ import asyncio
 import sys
 import time
 
-from loadtest.ab import mock_upstream, wave
-from loadtest.peers import _cpu_seconds, relay_pids
+from loadtest.ab import wave
+from loadtest.peers import _cpu_seconds, add_cpu_spent, mock_upstream, relay_pids
 from loadtest.stack import free_ports, running_stack
 
 SHORT, LONG = 20, 200
@@ -47,11 +47,9 @@ def main(argv: list[str] | None = None) -> int:
                     traces = asyncio.run(
                         wave("relay", stack.url, args.streams, f"{chunks}-{number}-{time.time()}")
                     )
-                    after = _cpu_seconds(pids)
+                    add_cpu_spent(spent, before, _cpu_seconds(pids))
                     if any(t.error for t in traces):
                         raise RuntimeError(f"failed streams: {[t.error for t in traces][:3]}")
-                    for name in after:
-                        spent[name] = spent.get(name, 0.0) + after[name] - before[name]
                     time.sleep(0.7)
             chats = args.waves * args.streams
             per_chat[chunks].append({k: v / chats * 1000 for k, v in spent.items()})  # ms

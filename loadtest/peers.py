@@ -128,9 +128,12 @@ def _process(command: list[str], name: str, ready_url: str | None, **kwargs: Any
 
 
 @contextlib.contextmanager
-def mock_upstream(port: int) -> Iterator[int]:
-    """The mock upstream (``loadtest/mock_upstream.py``: 20 chunks, 20 ms apart)."""
-    command = [sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port)]
+def mock_upstream(port: int, chunks: int = 20) -> Iterator[int]:
+    """The mock upstream (``loadtest/mock_upstream.py``: ``chunks`` chunks, 20 ms apart)."""
+    command = [
+        sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port),
+        "--chunks", str(chunks), "--interval-ms", "20",
+    ]  # fmt: skip
     with _process(command, "upstream", None, cwd=ROOT_DIR) as pid:
         wait_for_port(port)
         yield pid
@@ -271,6 +274,14 @@ def _cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
     return totals
 
 
+def add_cpu_spent(
+    totals: dict[str, float], before: dict[str, float], after: dict[str, float]
+) -> None:
+    """Add to ``totals`` what each process spent between two :func:`_cpu_seconds` readings."""
+    for name in after:
+        totals[name] = totals.get(name, 0.0) + after[name] - before[name]
+
+
 @dataclass
 class PathResult:
     traces: list[StreamTrace] = field(default_factory=list)
@@ -325,9 +336,7 @@ async def run_level(
             tag = f"{streams}-{wave}-{int(time.time())}"
             traces = await asyncio.gather(*(_one(path, urls[path], i, tag) for i in range(streams)))
             result.seconds += time.monotonic() - started
-            after = _cpu_seconds(pids)
-            for name in after:
-                result.cpu_s[name] = result.cpu_s.get(name, 0.0) + after[name] - before[name]
+            add_cpu_spent(result.cpu_s, before, _cpu_seconds(pids))
             result.traces.extend(traces)
             await asyncio.sleep(1.0)  # let the last wave's connections close
     summaries: dict[str, Any] = {path: result.summary() for path, result in results.items()}
