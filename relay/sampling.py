@@ -1,8 +1,8 @@
 """The trace sampler: spans are recorded only when something will receive them.
 
 With no span processor (no OTLP endpoint: the default), a recorded span is built,
-filled with attributes and thrown away, which costs about a quarter of the CPU of a
-small request in the app. :class:`RecordWhenExported` drops spans until a processor
+filled with attributes and thrown away, which cost about 30 % of the app's CPU for a
+small request (BENCHMARKS.md). :class:`RecordWhenExported` drops spans until a processor
 is added (``relay.telemetry.setup_tracing``), then defers to the sampler configured by
 ``OTEL_TRACES_SAMPLER``. A dropped span still has a valid trace id, so traceparents
 still reach jobs (the watcher continues the same trace) and exemplars still carry

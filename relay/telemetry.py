@@ -52,7 +52,6 @@ from prometheus_client.registry import Collector
 
 from relay import sampling
 from relay.buffered_histogram import BufferedHistogram
-from relay.sampling import RecordWhenExported
 
 log = logging.getLogger(__name__)
 
@@ -351,7 +350,7 @@ def setup_tracing(
 
 def _add_processor(provider: TracerProvider, processor: SpanProcessor) -> None:
     provider.add_span_processor(processor)
-    if isinstance(provider.sampler, RecordWhenExported):
+    if isinstance(provider.sampler, sampling.RecordWhenExported):
         provider.sampler.exporting = True  # someone receives spans now: record them
 
 
