@@ -196,7 +196,10 @@ def create_app(
     app.add_route(
         "/api/sse/status/{job_id}",
         EventStreamResource(
-            queue, settings.sse_retry_ms, recent, FirstTokenRecorder(redis, settings)
+            queue,
+            settings.sse_retry_ms,
+            recent,
+            FirstTokenRecorder(redis, settings, emitter.batcher),
         ),
     )
     app.add_route("/api/projects", ProjectsResource(conversations))

@@ -10,7 +10,8 @@ set the mark observes. Late subscribers, reconnects and reloads find the mark se
 
 The marks are set off the streams' path and in batches: a stream hands its claim
 over and goes on writing; the claims made while a batch is in Redis travel together
-in the next one (one round trip for a burst of a hundred new streams, not a hundred).
+in the next one (one round trip for a burst of a hundred new streams, not a hundred),
+and with the process's other Redis commands (:class:`relay.batching.CommandBatcher`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from relay import keys, models, telemetry
+from relay.batching import CommandBatcher
 from relay.connections import REDIS_DOWN_ERRORS
+from relay.emitter import ScriptBatcher
 from relay.jobs import Job
 from relay.settings import Settings
 
@@ -51,9 +54,11 @@ _REDIS_ERRORS: tuple[type[BaseException], ...] = (*REDIS_DOWN_ERRORS, RedisError
 class FirstTokenRecorder:
     """Observes the user-facing time to first token, once per job."""
 
-    def __init__(self, redis: aioredis.Redis, settings: Settings) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, settings: Settings, batcher: CommandBatcher | None = None
+    ) -> None:
         self._settings = settings
-        self._redis = redis
+        self._claims = ScriptBatcher(redis, _CLAIM_FIRST_CHUNK, batcher or CommandBatcher(redis))
         self._local: OrderedDict[str, None] = OrderedDict()
         #: Claims not yet sent: (job id, when its first chunk was written).
         self._pending: list[tuple[str, float]] = []
@@ -93,11 +98,12 @@ class FirstTokenRecorder:
 
     async def _claim(self, batch: list[tuple[str, float]]) -> None:
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for job_id, written_at in batch:
-                    key = keys.job(job_id)
-                    pipe.eval(_CLAIM_FIRST_CHUNK, 1, key, FIRST_CHUNK_FIELD, written_at)
-                replies = await pipe.execute(raise_on_error=False)
+            replies = await self._claims.call_many(
+                [
+                    ([keys.job(job_id)], [FIRST_CHUNK_FIELD, written_at])
+                    for job_id, written_at in batch
+                ]
+            )
         except _REDIS_ERRORS as exc:
             log.debug("first chunk of %d jobs not recorded: %s", len(batch), exc)
             return

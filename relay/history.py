@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
 from relay import keys
+from relay.batching import CommandBatcher, raise_errors
 from relay.connections import text
 
 #: Exchanges kept per project; older ones are trimmed.
@@ -143,19 +144,47 @@ class Removal(Enum):
 
 
 class HistoryStore:
-    """History lists in Redis, shared by the watcher (writes) and the app (reads)."""
+    """History lists in Redis, shared by the watcher (writes) and the app (reads).
 
-    def __init__(self, redis: aioredis.Redis) -> None:
+    With a ``batcher``, appends and reads of many jobs at once travel together (the
+    watcher's, where every job reads its context and appends its exchange).
+    """
+
+    def __init__(self, redis: aioredis.Redis, batcher: CommandBatcher | None = None) -> None:
         self._redis = redis
+        self._batcher = batcher
 
     async def append(self, project: str, item: dict[str, Any]) -> None:
-        async with self._redis.pipeline(transaction=False) as pipe:  # two slots: see queue_append
-            queue_append(pipe, project, item)
-            await pipe.execute()
+        if self._batcher is None:
+            async with self._redis.pipeline(
+                transaction=False
+            ) as pipe:  # two slots: see queue_append
+                queue_append(pipe, project, item)
+                await pipe.execute()
+            return
+        history_key, registry = keys.project_history(project), keys.project_registry(project)
+        appended, listed = await self._batcher.execute(
+            (
+                history_key,
+                [
+                    (b"RPUSH", history_key, orjson.dumps(item)),
+                    (b"LTRIM", history_key, -MAX_EXCHANGES, -1),
+                ],
+            ),
+            (registry, [(b"SADD", registry, project)]),
+        )
+        raise_errors([*appended, *listed])
 
     async def entries(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
         """The project's last ``last`` entries, oldest first."""
-        raw = await self._redis.lrange(keys.project_history(project), -last, -1)
+        history_key = keys.project_history(project)
+        if self._batcher is None:
+            raw = await self._redis.lrange(history_key, -last, -1)
+        else:
+            ((raw,),) = await self._batcher.execute(
+                (history_key, [(b"LRANGE", history_key, -last, -1)])
+            )
+            raise_errors([raw])
         return [item for item in map(decode, raw) if item is not None]
 
     async def remove(self, project: str, entry_id: str, *, latest_only: bool = False) -> Removal:

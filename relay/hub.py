@@ -37,6 +37,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 
 from relay import keys, telemetry
+from relay.batching import pack_command
 from relay.connections import (
     RECONNECT_BACKOFF,
     REDIS_DOWN_ERRORS,
@@ -45,7 +46,6 @@ from relay.connections import (
     owner,
     ready,
 )
-from relay.emitter import pack_command
 from relay.jobs import Event
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import history, keys
+from relay.batching import Command, raise_errors
 from relay.connections import REDIS_DOWN_ERRORS, text
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
@@ -41,13 +42,17 @@ for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
 return seq
 """
 
-#: Submit's step 3: the job joins its project's line and becomes its active job.
-_JOIN_PROJECT_LINE = """
-redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[1])
-"""
-
 log = logging.getLogger(__name__)
+
+
+def _pairs(fields: dict[str, str]) -> list[str]:
+    """A hash's fields as HSET's arguments: name, value, name, value..."""
+    return [item for pair in fields.items() for item in pair]
+
+
+def _transaction(commands: list[Command]) -> list[Command]:
+    """``commands`` as one MULTI ... EXEC (the last reply is EXEC's: theirs, in order)."""
+    return [(b"MULTI",), *commands, (b"EXEC",)]
 
 
 class JobNotFoundError(Exception):
@@ -73,15 +78,19 @@ class RedisJobQueue:
         self.redis = redis
         self.emitter = emitter
         self.hub = hub
+        #: Sends the commands of submits (and of streams' log reads) made together at
+        #: once, in the emitter's batches.
+        self.batcher = emitter.batcher
 
     async def submit(self, job: Job, backend: str = "") -> None:
-        """Store the job and enqueue it: one atomic step per hash slot, in this order.
+        """Store the job and enqueue it: on one Redis in one atomic step, on a cluster in
+        one atomic step per hash slot, in this order.
 
         1. The job hash (``{job}`` slot). Nobody knows the id yet: a crash after this
            leaves a hash no reader finds.
         2. The job enters its jobs stream and, with ``backend`` (the kind serving its
-           model), that backend's backlog, in one MULTI (the shard's slot). This is the
-           commit point: from here a watcher may run it.
+           model), that backend's backlog (the shard's slot). This is the commit
+           point: from here a watcher may run it.
         3. The project's order list and active job (``{project}`` slot). A crash
            before this leaves a job that is not in its project's line: the watcher
            runs it once the jobs listed ahead of it have ended (``watcher.turns``
@@ -90,24 +99,42 @@ class RedisJobQueue:
         4. The project in its registry shard (lists it for the sidebar; the history
            append that ends the job lists it too).
 
+        On one Redis the four are one ``MULTI`` (slots do not matter there), so a
+        submit is all or nothing. The commands go out with those of the chats
+        submitted at the same moment (:class:`relay.batching.CommandBatcher`).
         Raises what Redis raises only before the commit point, so a caller that then
         hands the job to the file channel never has it run twice.
         """
         shard = keys.shard_of(job.project)
-        await self.redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(keys.jobs_stream(shard), {"job_id": job.id, "project": job.project})
-            if backend:
-                pipe.zadd(keys.backlog(shard, backend), {job.id: job.created_ts})
-            await pipe.execute()
+        store: list[Command] = [(b"HSET", keys.job(job.id), *_pairs(job.to_hash()))]
+        stream = keys.jobs_stream(shard)
+        enqueue: list[Command] = [
+            (b"XADD", stream, b"*", b"job_id", job.id, b"project", job.project)
+        ]
+        if backend:
+            enqueue.append((b"ZADD", keys.backlog(shard, backend), job.created_ts, job.id))
+        order = keys.project_order(job.project)
+        join_line: list[Command] = [
+            (b"RPUSH", order, job.id),
+            (b"SET", keys.project_active(job.project), job.id),
+        ]
+        registry = keys.project_registry(job.project)
+        list_project: Command = (b"SADD", registry, job.project)
+        if self.batcher.keeps_order_across_calls:
+            everything = [*store, *enqueue, *join_line, list_project]
+            ((*_, done),) = await self.batcher.execute((stream, _transaction(everything)))
+            raise_errors(done)
+            return
+        ((stored,),) = await self.batcher.execute((keys.job(job.id), store))
+        raise_errors([stored])
+        ((*_, enqueued),) = await self.batcher.execute((stream, _transaction(enqueue)))
+        raise_errors(enqueued)
         try:
-            # Steps 3 and 4 in one round trip: the line by a script (atomic in its slot),
-            # the registry beside it (on a cluster, each on its own node's connection).
-            async with self.redis.pipeline(transaction=False) as pipe:
-                line = (keys.project_order(job.project), keys.project_active(job.project))
-                pipe.eval(_JOIN_PROJECT_LINE, len(line), *line, job.id)
-                pipe.sadd(keys.project_registry(job.project), job.project)
-                await pipe.execute()
+            # Steps 3 and 4 in one round trip, each on its own node's connection.
+            (*_, joined), listed = await self.batcher.execute(
+                (order, _transaction(join_line)), (registry, [list_project])
+            )
+            raise_errors([*joined, *listed])
         except REDIS_DOWN_ERRORS as exc:
             # Past the commit point the job is accepted: it must not also go to the file
             # channel (it would run twice). What is missing heals as step 3 says.
@@ -175,9 +202,17 @@ class RedisJobQueue:
         return text(raw) if raw else ""
 
     async def events_after(self, job_id: str, after_seq: int) -> list[Event]:
-        """The logged events with ``seq > after_seq``, in order."""
-        entries = await self.redis.xrange(keys.job_events(job_id), min=f"(0-{after_seq}")
-        return [Event.from_fields(fields) for _, fields in entries or ()]
+        """The logged events with ``seq > after_seq``, in order.
+
+        Read through the batcher: the streams a burst of chats opens read together.
+        """
+        log_key = keys.job_events(job_id)
+        ((entries,),) = await self.batcher.execute(
+            (log_key, [(b"XRANGE", log_key, f"(0-{after_seq}", b"+")])
+        )
+        raise_errors([entries])
+        # Each entry is [id, [field, value, ...]], as XRANGE sends it.
+        return [Event.from_fields(dict(zip(f[::2], f[1::2], strict=True))) for _, f in entries]
 
     def stream(self, job: Job, after_seq: int, gone: ClientGone) -> AsyncGenerator[bytes, None]:
         """The SSE frames of ``job`` after ``after_seq``: the log, then live, to its end."""

@@ -1,4 +1,4 @@
-"""The emitter's batches: the bytes they write, and what a batch does on a real Redis."""
+"""The emitter's batches on a real Redis: shared, in order per job, refused after the end."""
 
 from __future__ import annotations
 
@@ -6,17 +6,11 @@ import asyncio
 
 import pytest
 import redis.asyncio as aioredis
-from redis.asyncio.connection import Connection
 
 from relay import keys
-from relay.emitter import EventEmitter, JobFinishedError, pack_command
+from relay.emitter import EventEmitter, JobFinishedError
 from relay.jobs import EventType
 from tests.support.processes import RedisServer
-
-
-def test_commands_are_packed_byte_for_byte_as_redis_py_packs_them() -> None:
-    args = ("EVALSHA", b"ab12", 3, "relay:{j}:job", "chunk", "1764201600123.4", '"text":"h\u00e9 "')
-    assert pack_command(args) == b"".join(Connection().pack_command(*args))
 
 
 async def test_emits_made_together_share_a_batch_and_keep_each_jobs_order(

@@ -15,6 +15,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys
+from relay.batching import CommandBatcher
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.fallback import FileChannel
@@ -95,11 +96,12 @@ class RedisSink:
         slot: Slot | None = None,
         *,
         context_exchanges: int = HISTORY_FOR_CONTEXT,
+        batcher: CommandBatcher | None = None,
     ) -> None:
         self._redis = redis
         self._emitter = emitter
         self._job = job
-        self._history = HistoryStore(redis)
+        self._history = HistoryStore(redis, batcher)
         self._context_exchanges = context_exchanges
         #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot

@@ -18,6 +18,7 @@ from typing import cast
 import redis.asyncio as aioredis
 
 from relay import keys
+from relay.batching import CommandBatcher, as_mapping, raise_errors
 from relay.connections import REDIS_DOWN_ERRORS, text
 from relay.jobs import Job
 
@@ -28,8 +29,16 @@ JobLoader = Callable[[str], Awaitable[Job | None]]
 class ProjectTurns:
     """Waits for a job's turn in its project; woken by :meth:`notify`."""
 
-    def __init__(self, redis: aioredis.Redis, load: JobLoader, safety_timeout_s: float) -> None:
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        load: JobLoader,
+        safety_timeout_s: float,
+        batcher: CommandBatcher | None = None,
+    ) -> None:
         self._redis = redis
+        #: Sends the first look of jobs claimed together at once (a claim brings many).
+        self._batcher = batcher or CommandBatcher(redis)
         self._load = load
         self._safety_timeout_s = safety_timeout_s
         self._turns: dict[str, asyncio.Event] = {}  # project -> "the head changed"
@@ -63,14 +72,15 @@ class ProjectTurns:
         """
         if not project:
             return await self._load(job_id), False
+        job_key, order_key = keys.job(job_id), keys.project_order(project)
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.hgetall(keys.job(job_id))
-                pipe.lindex(keys.project_order(project), 0)
-                raw, head = await pipe.execute()
+            (raw,), (head,) = await self._batcher.execute(
+                (job_key, [(b"HGETALL", job_key)]), (order_key, [(b"LINDEX", order_key, 0)])
+            )
+            raise_errors([raw, head])
         except REDIS_DOWN_ERRORS:
             return await self._load(job_id), False  # the loader waits the outage out
-        job = Job.from_hash(raw) if raw else None
+        job = Job.from_hash(as_mapping(raw)) if raw else None
         first = head is None or head.decode() == job_id
         return job, first and job is not None and job.project == project
 

@@ -27,6 +27,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from relay import keys, models, telemetry
+from relay.batching import Call, Command, raise_errors
 from relay.connections import (
     RECONNECT_BACKOFF,
     REDIS_DOWN_ERRORS,
@@ -94,7 +95,9 @@ class Watcher:
         self.queue = queue
         self.files = files
         self.slots = slots
-        self.turns = ProjectTurns(redis, self._load, settings.watcher_heartbeat_s)
+        self.turns = ProjectTurns(
+            redis, self._load, settings.watcher_heartbeat_s, batcher=queue.batcher
+        )
         self._capacity = slots.capacity()
         self._held: dict[Entry, str] = {}  # stream entry -> job id
         self._jobs: dict[str, asyncio.Task[Any]] = {}  # job id -> task (waiting or running)
@@ -269,6 +272,7 @@ class Watcher:
                     job,
                     slot,
                     context_exchanges=self.settings.context_exchanges,
+                    batcher=self.queue.batcher,
                 )
                 outcome = await self.runner.run(
                     job, sink, restarted=restarted, received_ts=received_ts
@@ -291,8 +295,9 @@ class Watcher:
             self._room.set()
 
     async def _leave_backlog(self, entry: Entry, backend: str, job_id: str) -> None:
+        backlog = keys.backlog(entry.shard, backend)
         with contextlib.suppress(*REDIS_DOWN_ERRORS):  # the acknowledgement removes it too
-            await self.redis.zrem(keys.backlog(entry.shard, backend), job_id)
+            await self.queue.batcher.execute((backlog, [(b"ZREM", backlog, job_id)]))
 
     def _backend_of(self, job: Job) -> str:
         route = models.resolve(self.settings, job.model or self.settings.default_model)
@@ -325,16 +330,27 @@ class Watcher:
     async def _acknowledge(self, entry: Entry, job_id: str, project: str, backend: str) -> None:
         """The job ended: drop its entry, leave its project's line, wake the next in line."""
         backlogs = [backend] if backend else ["echo", "openai", "claude", "local"]
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.xack(entry.stream, keys.WATCHER_GROUP, entry.id)
-            pipe.xdel(entry.stream, entry.id)
-            for name in backlogs:  # it may never have started (cancelled in line)
-                pipe.zrem(keys.backlog(entry.shard, name), job_id)
-            if project:
-                pipe.lrem(keys.project_order(project), 1, job_id)
-            await pipe.execute()
-        if project:  # not pipelined: a cluster client refuses PUBLISH in a pipeline
-            await self.redis.publish(keys.CONTROL_CHANNEL, orjson.dumps({"turn": project}))
+        # The entry and the backlogs share the shard's slot; the line is the project's.
+        done: list[Command] = [
+            (b"XACK", entry.stream, keys.WATCHER_GROUP, entry.id),
+            (b"XDEL", entry.stream, entry.id),
+            # It may never have started (cancelled in line): out of every backlog.
+            *((b"ZREM", keys.backlog(entry.shard, name), job_id) for name in backlogs),
+        ]
+        calls: list[Call] = [(entry.stream, done)]
+        if project:
+            order_key = keys.project_order(project)
+            # The turn notice after the line changed, on the same connection (any node
+            # of a cluster relays a PUBLISH to every node).
+            turn = orjson.dumps({"turn": project})
+            calls.append(
+                (
+                    order_key,
+                    [(b"LREM", order_key, 1, job_id), (b"PUBLISH", keys.CONTROL_CHANNEL, turn)],
+                )
+            )
+        for replies in await self.queue.batcher.execute(*calls):
+            raise_errors(replies)
 
     # --- heartbeat and control -------------------------------------------------------
     async def _heartbeat_loop(self) -> None:

@@ -1,0 +1,284 @@
+"""Redis commands of concurrent callers, sent together: one write and one read per node.
+
+A caller hands :meth:`CommandBatcher.execute` one or more *calls*, each a few commands
+for the keys of one hash slot, and awaits their replies. A call made while the
+connection is idle leaves at once (on the next loop iteration, with whatever else that
+iteration sends); calls made while a batch is in flight, or within
+:data:`BATCH_WINDOW_S` of the last one leaving, travel together in the next. A hundred
+chats starting in the same millisecond so pay one socket write and one read between
+them, not a redis-py round trip each (its command packing, a time-out, a pool
+checkout and a socket write per command were most of a chat start's CPU, by
+profile).
+
+A batch is written as RESP bytes on one pooled connection (on a cluster, one per
+node, the nodes in parallel) and its replies are parsed with hiredis as they arrive.
+Each call's commands stay together and in order on its node, and on one Redis the
+calls of one :meth:`~CommandBatcher.execute` keep their order too: Redis runs one
+connection's commands in the order they came.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import hiredis
+import redis.asyncio as aioredis
+from redis._parsers.base import BaseParser
+from redis.asyncio.cluster import ClusterNode, RedisCluster
+from redis.exceptions import AskError, TryAgainError
+
+from relay.connections import REDIS_DOWN_ERRORS, as_cluster, is_cluster, owner, timed_redis
+
+#: Shortest time between two batches leaving: calls made meanwhile wait and join.
+BATCH_WINDOW_S = 0.001
+#: How long a batch waits for its replicas (``WAIT``) before it goes on without them.
+WAIT_TIMEOUT_MS = 200
+#: Replies meaning "ask the slot's new owner": the slot map is out of date.
+_MOVED_ERRORS = (AskError, TryAgainError, *REDIS_DOWN_ERRORS)
+#: How much one socket read asks for.
+_READ_SIZE = 65536
+
+#: One command's arguments (str as UTF-8, numbers as their decimal text).
+Command = Sequence[str | bytes | int | float]
+#: A call: a key naming the slot its commands are for, and the commands.
+Call = tuple[str, Sequence[Command]]
+
+
+def pack_command(args: Command) -> bytes:
+    """One command in RESP, as redis-py's encoder would write it (str as UTF-8)."""
+    parts = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        data = arg if isinstance(arg, bytes) else str(arg).encode()
+        parts.append(b"$%d\r\n%s\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
+class _Pending:
+    """One call waiting for its batch: its bytes, how many replies, who waits."""
+
+    __slots__ = ("count", "future", "packed", "slot_key")
+
+    def __init__(self, slot_key: str, packed: bytes, count: int, future: asyncio.Future[Any]):
+        self.slot_key = slot_key
+        self.packed = packed
+        self.count = count
+        self.future = future
+
+
+class CommandBatcher:
+    """Runs calls of concurrent callers, those made close together as one batch.
+
+    With ``wait_replicas``, every node's batch ends with ``WAIT``: it counts as
+    written once that many replicas have it, so a failover cannot lose a write a
+    client has already seen.
+    """
+
+    def __init__(self, redis: aioredis.Redis, *, wait_replicas: int = 0) -> None:
+        self._redis = redis
+        self._wait_replicas = wait_replicas
+        self._pending: list[_Pending] = []
+        self._flush_scheduled = False
+        self._last_flush = 0.0
+
+    @property
+    def keeps_order_across_calls(self) -> bool:
+        """True when all calls of one :meth:`execute` run in order (one Redis, not a
+        cluster, whose nodes run their shares in parallel)."""
+        return not is_cluster(self._redis)
+
+    async def execute(self, *calls: Call) -> list[list[Any]]:
+        """Each call's replies, in order; an error reply is the exception, in its place.
+
+        Raises what the round trip raised when the call's node could not be reached.
+        """
+        loop = asyncio.get_running_loop()
+        futures = []
+        for slot_key, commands in calls:
+            future: asyncio.Future[Any] = loop.create_future()
+            packed = b"".join(pack_command(command) for command in commands)
+            self._pending.append(_Pending(slot_key, packed, len(commands), future))
+            futures.append(future)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            # Idle: next loop iteration (what else this iteration sends joins). Busy:
+            # after the window, so that many callers' calls share one write.
+            loop.call_at(max(loop.time(), self._last_flush + BATCH_WINDOW_S), self._flush)
+        try:
+            with timed_redis():  # the caller's wait for Redis (the request's Redis time)
+                return [await future for future in futures]
+        finally:
+            for future in futures:  # after a failure or a cancel: nobody waits for the rest
+                if not future.done():
+                    future.cancel()
+                elif not future.cancelled():
+                    future.exception()  # retrieved: no "never retrieved" warning
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        self._last_flush = asyncio.get_running_loop().time()
+        batch, self._pending = self._pending, []
+        task = asyncio.ensure_future(self._run(batch))
+        task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+    async def _run(self, batch: list[_Pending]) -> None:
+        if is_cluster(self._redis):
+            await self._run_on_cluster(as_cluster(self._redis), batch)
+            return
+        try:
+            pool = self._redis.connection_pool
+            connection = await pool.get_connection()
+            try:
+                replies = await self._exchange(connection, batch)
+            finally:
+                await pool.release(connection)
+        except Exception as exc:  # the whole round trip failed: every caller learns why
+            for call in batch:
+                _fail(call, exc)
+            return
+        for call, call_replies in zip(batch, replies, strict=True):
+            _answer(call, call_replies)
+
+    async def _run_on_cluster(self, cluster: RedisCluster, batch: list[_Pending]) -> None:
+        """The calls grouped by the node owning their slot, the nodes in parallel.
+
+        A call whose slot moved (a failover promoted a replica) is retried once on
+        its new owner, after the client re-reads the slot map; a node that cannot be
+        reached fails only its own calls.
+        """
+        pending = batch
+        for attempt in range(2):
+            groups: dict[str, tuple[ClusterNode, list[_Pending]]] = {}
+            unplaced: list[tuple[_Pending, BaseException]] = []
+            for call in pending:
+                try:
+                    node = owner(cluster, call.slot_key)
+                except REDIS_DOWN_ERRORS as exc:
+                    unplaced.append((call, exc))
+                    continue
+                groups.setdefault(node.name, (node, []))[1].append(call)
+            outcomes = await asyncio.gather(
+                *(self._on_node(node, calls) for node, calls in groups.values()),
+                return_exceptions=True,
+            )
+            retry: list[_Pending] = []
+            last = attempt == 1
+            for (_, calls), outcome in zip(groups.values(), outcomes, strict=True):
+                for index, call in enumerate(calls):
+                    if isinstance(outcome, BaseException):
+                        if isinstance(outcome, _MOVED_ERRORS) and not last:
+                            retry.append(call)
+                        else:
+                            _fail(call, outcome)
+                    elif not last and any(isinstance(r, _MOVED_ERRORS) for r in outcome[index]):
+                        retry.append(call)
+                    else:
+                        _answer(call, outcome[index])
+            for call, unreachable in unplaced:
+                if last:
+                    _fail(call, unreachable)
+                else:
+                    retry.append(call)
+            if not retry:
+                return
+            pending = retry
+            try:
+                await cluster.nodes_manager.initialize()  # the slot map changed
+            except Exception as map_error:
+                for call in pending:
+                    _fail(call, map_error)
+                return
+
+    async def _on_node(self, node: ClusterNode, calls: list[_Pending]) -> list[list[Any]]:
+        connection = node.acquire_connection()
+        try:
+            return await self._exchange(connection, calls)
+        finally:
+            node.release(connection)
+
+    async def _exchange(self, connection: Any, calls: list[_Pending]) -> list[list[Any]]:
+        """Write the calls at once on ``connection`` and read their replies, per call.
+
+        A connection failure is retried as redis-py retries its own pipelines, on a
+        fresh connection. With ``wait_replicas``, the ``WAIT`` reply is read last.
+        """
+        packed = b"".join(call.packed for call in calls)
+        count = sum(call.count for call in calls)
+        if self._wait_replicas:
+            packed += pack_command((b"WAIT", self._wait_replicas, WAIT_TIMEOUT_MS))
+            count += 1
+        try:
+            replies: list[Any] = await connection.retry.call_with_retry(
+                lambda: _send(connection, packed, count), lambda _error: connection.disconnect()
+            )
+        except BaseException:
+            await connection.disconnect()  # never hand back a half-read connection
+            raise
+        per_call = []
+        start = 0
+        for call in calls:
+            per_call.append(replies[start : start + call.count])
+            start += call.count
+        return per_call
+
+
+async def _send(connection: Any, packed: bytes, count: int) -> list[Any]:
+    """Send ``packed`` and read ``count`` replies straight off the socket with hiredis.
+
+    One time-out for the whole read (redis-py arms one per reply). Push messages
+    (RESP3 notifications) are skipped; bytes read past the last reply (a push
+    arriving after it) are not another caller's to read, so the connection is closed
+    rather than handed back with them.
+    """
+    await connection.send_packed_command(packed, check_health=False)
+    socket: asyncio.StreamReader | None = getattr(connection, "_reader", None)
+    if socket is None:  # redis-py keeps the connected socket's reader there
+        raise aioredis.ConnectionError("the connection closed before its replies came")
+    more = _MORE
+    parser = hiredis.Reader(replyError=BaseParser.parse_error, notEnoughData=more)
+    replies: list[Any] = []
+    async with asyncio.timeout(connection.socket_timeout):
+        while len(replies) < count:
+            reply = parser.gets()
+            if reply is more:
+                data = await socket.read(_READ_SIZE)
+                if not data:
+                    raise aioredis.ConnectionError("Redis closed the connection")
+                parser.feed(data)
+            elif not isinstance(reply, hiredis.PushNotification):
+                replies.append(reply)
+    if parser.has_data():
+        await connection.disconnect()
+    return replies
+
+
+_MORE = object()  # what the parser says while a reply is incomplete
+
+
+def raise_errors(replies: Any) -> None:
+    """Raise the first error reply among ``replies`` (an aborted ``EXEC``'s too)."""
+    if isinstance(replies, Exception):
+        raise replies
+    if replies is None:
+        raise aioredis.ResponseError("the transaction was aborted")
+    for reply in replies:
+        if isinstance(reply, Exception):
+            raise reply
+
+
+def as_mapping(reply: Any) -> dict[Any, Any]:
+    """A hash reply as a dict: RESP3 sends a map, RESP2 a flat list of pairs."""
+    if isinstance(reply, dict):
+        return reply
+    return dict(zip(reply[::2], reply[1::2], strict=True))
+
+
+def _answer(call: _Pending, replies: list[Any]) -> None:
+    if not call.future.done():  # its caller may have been cancelled meanwhile
+        call.future.set_result(replies)
+
+
+def _fail(call: _Pending, exc: BaseException) -> None:
+    if not call.future.done():
+        call.future.set_exception(exc)
