@@ -68,7 +68,12 @@ class ScriptBatcher:
 
     async def call(self, keys: list[str], args: list[Any]) -> Any:
         """The script's reply for ``keys`` and ``args``."""
-        (reply,) = await self.call_many([(keys, args)])
+        command = (b"EVALSHA", self._sha, len(keys), *keys, *args)
+        reply = await self._batcher.command(keys[0], command)
+        if isinstance(reply, NoScriptError):
+            # Redis restarted and lost its script cache; the call did not run.
+            await self._redis.script_load(self._source)
+            reply = await self._batcher.command(keys[0], command)
         if isinstance(reply, Exception):
             raise reply
         return reply

@@ -69,12 +69,16 @@ class Wake(enum.Enum):
 class Subscription:
     """Live events of one job for one SSE client."""
 
-    __slots__ = ("_closed", "_ping_due", "_quiet", "_resync", "_wakeup", "backlog", "job_id")
+    __slots__ = ("_closed", "_ping_due", "_quiet", "_resync", "_waiter", "backlog", "job_id")
 
     def __init__(self, job_id: str, *, resync: bool = False) -> None:
         self.job_id = job_id
         self.backlog: deque[Event] = deque()
-        self._wakeup = asyncio.Event()
+        #: What :meth:`next` awaits, while it waits. A bare future, not an
+        #: ``asyncio.Event``: every state change is made before the wake-up, and
+        #: :meth:`next` looks at the state before it waits, so nothing needs the
+        #: event's flag, and its per-wait loop check was a chunk's hottest line.
+        self._waiter: asyncio.Future[None] | None = None
         self._resync = resync
         self._closed = False
         #: Set by the hub's ticker when nothing was pushed for a whole heartbeat.
@@ -89,23 +93,28 @@ class Subscription:
         if not self.overflowed:
             self.backlog.append(event)
         self._quiet = False
-        self._wakeup.set()
+        self._wake()
 
     def tick(self) -> None:
         """One heartbeat period passed: ask for a ping if it was quiet throughout."""
         if self._quiet:
             self._ping_due = True
-            self._wakeup.set()
+            self._wake()
         self._quiet = True
 
     def flag_resync(self) -> None:
         self._resync = True
-        self._wakeup.set()
+        self._wake()
 
     def close(self) -> None:
         """End the stream reading this subscription (its client is gone)."""
         self._closed = True
-        self._wakeup.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _reason(self) -> Wake | None:
         if self._closed:
@@ -126,8 +135,11 @@ class Subscription:
     async def next(self) -> Wake:
         """Wait until there is something to do, and say what."""
         while (reason := self._reason()) is None:
-            self._wakeup.clear()
-            await self._wakeup.wait()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         return reason
 
     def drain(self) -> list[Event]:
