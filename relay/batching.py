@@ -103,7 +103,10 @@ class CommandBatcher:
         timer = redis_timer.get()  # the caller's wait counts as its request's Redis time
         started = time.perf_counter() if timer is not None else 0.0
         try:
-            return [await future for future in futures]
+            replies = []
+            for future in futures:  # a loop, not an async comprehension: no frame of its own
+                replies.append(await future)
+            return replies
         finally:
             if timer is not None:
                 timer.seconds += time.perf_counter() - started

@@ -8,8 +8,9 @@ delivery write the very same bytes and the app never re-serializes per client.
 from __future__ import annotations
 
 import enum
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -180,27 +181,18 @@ class Job:
 
     @classmethod
     def from_hash(cls, raw: dict[Any, Any]) -> Job:
+        """The job a ``to_hash`` mapping (str or bytes, as Redis gives it) describes.
+
+        Unknown fields are skipped. Each field's decoder is looked up once per field
+        name (:func:`_hash_decoders`), not found by testing the field's kind.
+        """
+        decoders = _hash_decoders()
         values: dict[str, Any] = {}
-        known = cls.__dataclass_fields__
         for key, value in raw.items():
-            name = key.decode() if isinstance(key, bytes) else key
-            text = value.decode() if isinstance(value, bytes) else value
-            if name not in known:
-                continue
-            if name in cls._JSON_FIELDS:
-                values[name] = orjson.loads(text) if text else []
-            elif name in cls._BOOL_FIELDS:
-                values[name] = text == "1"
-            elif name in cls._FLOAT_FIELDS:
-                values[name] = float(text or 0)
-            elif name in cls._INT_FIELDS:
-                values[name] = int(text or 0)
-            elif name == "status":
-                values[name] = JobStatus(text)
-            elif name == "cached":
-                values[name] = {"0": "", "1": "exact"}.get(text, text)  # older hashes: flags
-            else:
-                values[name] = text
+            known = decoders.get(key)
+            if known is not None:
+                name, decode = known
+                values[name] = decode(value.decode() if isinstance(value, bytes) else value)
         return cls(**values)
 
     def to_json(self) -> bytes:
@@ -225,3 +217,28 @@ class Job:
             "run_ms": span(self.started_ts, self.finished_ts),
             "total_ms": span(self.created_ts, self.finished_ts),
         }
+
+
+@functools.cache
+def _hash_decoders() -> dict[str | bytes, tuple[str, Callable[[str], Any]]]:
+    """Per job-hash field name (as str and as bytes): the attribute and its decoder."""
+
+    def plain(text: str) -> str:
+        return text
+
+    def cached_tier(text: str) -> str:
+        return {"0": "", "1": "exact"}.get(text, text)  # older hashes kept flags
+
+    kinds: dict[str, Callable[[str], Any]] = {
+        **dict.fromkeys(Job._JSON_FIELDS, lambda text: orjson.loads(text) if text else []),
+        **dict.fromkeys(Job._BOOL_FIELDS, lambda text: text == "1"),
+        **dict.fromkeys(Job._FLOAT_FIELDS, lambda text: float(text or 0)),
+        **dict.fromkeys(Job._INT_FIELDS, lambda text: int(text or 0)),
+        "status": JobStatus,
+        "cached": cached_tier,
+    }
+    decoders: dict[str | bytes, tuple[str, Callable[[str], Any]]] = {}
+    for name in Job.__dataclass_fields__:
+        decoder = (name, kinds.get(name, plain))
+        decoders[name] = decoders[name.encode()] = decoder
+    return decoders

@@ -257,7 +257,7 @@ class JobRunner:
         ask_filter = AskBlockFilter()
         asked: Questions | None = None
         progress.round_start = len(progress.parts)
-        with telemetry.tracer.start_as_current_span("backend") as span:
+        with telemetry.child_span("backend") as span:
             span.set_attribute("relay.backend", backend.name)
             async with asyncio.timeout(self._settings.job_timeout_s):
                 stream = backend.stream(request)
@@ -292,7 +292,7 @@ class JobRunner:
                 telemetry.observe_with_exemplar(
                     telemetry.FIRST_CHUNK_EMITTED.labels(route), max(now - job.created_ts, 0)
                 )
-                with telemetry.tracer.start_as_current_span("first_token"):
+                with telemetry.child_span("first_token"):
                     pass
                 progress.chunk_gaps = telemetry.CHUNK_GAP.labels(route)
             elif progress.chunk_gaps is not None:

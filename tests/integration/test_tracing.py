@@ -72,7 +72,7 @@ PRODUCER_NAME = "send relay:jobs"
 CONSUMER_NAME = "process relay:jobs"
 
 
-def test_client_settings(settings: Settings) -> Settings:
+def conductor_settings(settings: Settings) -> Settings:
     """``settings`` whose Host allow-list also takes the Falcon test client's host."""
     return dataclasses.replace(settings, allowed_hosts=f"127.0.0.1,{testing.helpers.DEFAULT_HOST}")
 
@@ -83,7 +83,7 @@ async def run_one_chat(
     """Submit one echo chat with the browser's traceparent, let a watcher run it, and
     (optionally) open its event stream once it ended; the job id and every span."""
     exporter.clear()
-    async with testing.ASGIConductor(create_app(test_client_settings(settings))) as conductor:
+    async with testing.ASGIConductor(create_app(conductor_settings(settings))) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
         runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
         watcher = build_watcher(settings, redis, runner, "tracing-test")
@@ -187,7 +187,7 @@ async def test_the_stream_of_a_cached_answer_links_to_the_request_that_got_it(
     settings = with_redis(make_settings(tmp_path / "state"), private_redis)
     exporter.clear()
     chat = {"message": "ask me twice", "model": "echo"}
-    async with testing.ASGIConductor(create_app(test_client_settings(settings))) as conductor:
+    async with testing.ASGIConductor(create_app(conductor_settings(settings))) as conductor:
         redis = make_redis(settings.effective_redis_url, 32, blocking=False)
         runner = JobRunner(settings, BackendRegistry(settings), "tracing-test")
         answers = install_cache_hooks(runner, redis, settings)
