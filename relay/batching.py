@@ -59,15 +59,24 @@ def pack_command(args: Command) -> bytes:
 
 
 class _Pending:
-    """One call waiting for its batch: its bytes, how many replies, who waits."""
+    """One call waiting for its batch: its bytes, how many replies, who waits (for the
+    one reply itself when ``single``, else for the list of them)."""
 
-    __slots__ = ("count", "future", "packed", "slot_key")
+    __slots__ = ("count", "future", "packed", "single", "slot_key")
 
-    def __init__(self, slot_key: str, packed: bytes, count: int, future: asyncio.Future[Any]):
+    def __init__(
+        self,
+        slot_key: str,
+        packed: bytes,
+        count: int,
+        future: asyncio.Future[Any],
+        single: bool = False,
+    ) -> None:
         self.slot_key = slot_key
         self.packed = packed
         self.count = count
         self.future = future
+        self.single = single
 
 
 class CommandBatcher:
@@ -117,26 +126,33 @@ class CommandBatcher:
                 elif not future.cancelled():
                     future.exception()  # retrieved: no "never retrieved" warning
 
+    def command_future(self, slot_key: str, command: Command) -> asyncio.Future[Any]:
+        """One command's reply as a future (an error reply is its result, not raised).
+
+        The emitter's path, once per chunk: no coroutine and no lists of its own, and
+        not counted as a request's Redis time (:meth:`command` is).
+        """
+        return self._enqueue(slot_key, pack_command(command), 1, single=True)
+
     async def command(self, slot_key: str, command: Command) -> Any:
-        """One command's reply (an error reply is returned, not raised): :meth:`execute`
-        for one call of one command, the emitter's, without its lists."""
-        future = self._enqueue(slot_key, pack_command(command), 1)
+        """One command's reply (an error reply is returned, not raised)."""
+        future = self.command_future(slot_key, command)
         timer = redis_timer.get()
         if timer is None:
-            (reply,) = await future
-            return reply
+            return await future
         started = time.perf_counter()
         try:
-            (reply,) = await future
-            return reply
+            return await future
         finally:
             timer.seconds += time.perf_counter() - started
             timer.calls += 1
 
-    def _enqueue(self, slot_key: str, packed: bytes, count: int) -> asyncio.Future[Any]:
+    def _enqueue(
+        self, slot_key: str, packed: bytes, count: int, *, single: bool = False
+    ) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self._pending.append(_Pending(slot_key, packed, count, future))
+        self._pending.append(_Pending(slot_key, packed, count, future, single))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             # Idle: next loop iteration (what else this iteration sends joins). Busy:
@@ -305,7 +321,7 @@ def as_mapping(reply: Any) -> dict[Any, Any]:
 
 def _answer(call: _Pending, replies: list[Any]) -> None:
     if not call.future.done():  # its caller may have been cancelled meanwhile
-        call.future.set_result(replies)
+        call.future.set_result(replies[0] if call.single else replies)
 
 
 def _fail(call: _Pending, exc: BaseException) -> None:

@@ -15,6 +15,7 @@ Each job still awaits its own emit before the next, so a job's events keep their
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Any
 
@@ -66,17 +67,25 @@ class ScriptBatcher:
         self._sha = hashlib.sha1(source.encode()).hexdigest().encode()
         self._batcher = batcher
 
-    async def call(self, keys: list[str], args: list[Any]) -> Any:
-        """The script's reply for ``keys`` and ``args``."""
+    def start(self, keys: list[str], args: list[Any]) -> asyncio.Future[Any]:
+        """The script's reply for ``keys`` and ``args``, as a future; an error reply is
+        its result, for :meth:`finish` to raise (or to retry, for a lost script)."""
         command = (b"EVALSHA", self._sha, len(keys), *keys, *args)
-        reply = await self._batcher.command(keys[0], command)
+        return self._batcher.command_future(keys[0], command)
+
+    async def finish(self, keys: list[str], args: list[Any], reply: Any) -> Any:
+        """``reply`` (of :meth:`start`), raised if it is an error."""
         if isinstance(reply, NoScriptError):
             # Redis restarted and lost its script cache; the call did not run.
             await self._redis.script_load(self._source)
-            reply = await self._batcher.command(keys[0], command)
+            reply = await self.start(keys, args)
         if isinstance(reply, Exception):
             raise reply
         return reply
+
+    async def call(self, keys: list[str], args: list[Any]) -> Any:
+        """The script's reply for ``keys`` and ``args``."""
+        return await self.finish(keys, args, await self.start(keys, args))
 
     async def call_many(self, calls: list[tuple[list[str], list[Any]]]) -> list[Any]:
         """The script's replies for several (keys, args), an error reply in its place."""
@@ -141,15 +150,16 @@ class EventEmitter:
         ]
         for name, value in (fields or {}).items():
             args.extend((name, value))
-        seq = await self._script.call(
-            [
-                keys.job(job_id),
-                keys.job_events(job_id),
-                keys.job_text(job_id),
-                keys.job_live(job_id),
-            ],
-            args,
-        )
+        job_keys = [
+            keys.job(job_id),
+            keys.job_events(job_id),
+            keys.job_text(job_id),
+            keys.job_live(job_id),
+        ]
+        # Awaited as a bare future (the emit path is one per chunk); errors settled after.
+        seq = await self._script.start(job_keys, args)
+        if isinstance(seq, Exception):
+            seq = await self._script.finish(job_keys, args, seq)
         if not seq:
             raise JobFinishedError(job_id)
         return int(seq)

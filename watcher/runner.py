@@ -22,9 +22,9 @@ from typing import Any
 import orjson
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
-from prometheus_client import Histogram
 
 from relay import models, telemetry
+from relay.buffered_histogram import BufferedHistogram
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
 from relay.emitter import JobFinishedError
 from relay.history import entry as history_entry
@@ -101,7 +101,7 @@ class _Progress:
     last_chunk_at: float = 0.0
     #: How the backend said the last round ended (backends that never say: normally).
     finished: Finished = FINISHED_NORMALLY
-    chunk_gaps: Histogram | None = None  # this job's model's child of CHUNK_GAP
+    chunk_gaps: BufferedHistogram | None = None  # this job's model's child of CHUNK_GAP
 
 
 class JobRunner:
@@ -152,6 +152,9 @@ class JobRunner:
                 REDIS_OUTAGE.lost(exc.__cause__ or exc, interrupted_job=True)
                 span.set_attribute("relay.outcome", INTERRUPTED)
                 return INTERRUPTED
+            finally:
+                if progress.chunk_gaps is not None:
+                    progress.chunk_gaps.flush()  # this job's gaps are counted by its end
             span.set_attribute("relay.outcome", outcome)
             telemetry.observe_with_exemplar(
                 telemetry.JOB_DURATION.labels(route, outcome), time.time() - progress.started
@@ -294,7 +297,7 @@ class JobRunner:
                 )
                 with telemetry.child_span("first_token"):
                     pass
-                progress.chunk_gaps = telemetry.CHUNK_GAP.labels(route)
+                progress.chunk_gaps = telemetry.chunk_gaps(route)
             elif progress.chunk_gaps is not None:
                 # Per chunk: no exemplar (a trace-id lookup each time); the job's trace
                 # is on its time-to-first-token observation.

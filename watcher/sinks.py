@@ -115,7 +115,7 @@ class RedisSink:
         fields: dict[str, str] | None = None,
         reset_text: bool = False,
     ) -> int:
-        with self._channel_errors():
+        try:  # not _channel_errors(): a context manager per chunk costs more than this
             return await self._emitter.emit(
                 self._job.id,
                 event_type,
@@ -125,6 +125,8 @@ class RedisSink:
                 fields=fields,
                 reset_text=reset_text,
             )
+        except REDIS_DOWN_ERRORS as exc:
+            raise ChannelLostError(self._job.id) from exc
 
     async def finish(
         self,
