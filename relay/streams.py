@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import AsyncGenerator, Callable, Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from relay import telemetry
 from relay.jobs import Event, EventType, Job
@@ -29,9 +28,8 @@ class ClientGone(Protocol):
         """Call ``listener`` once the client has gone (at once if it already has)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """What :func:`render` made of a batch of events."""
+class Rendered(NamedTuple):
+    """What :func:`render` made of a batch of events (a named tuple: one per wake-up)."""
 
     #: The frames to write, in order (may be empty).
     frames: bytes
