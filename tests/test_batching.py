@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -28,7 +29,7 @@ async def test_calls_made_together_share_one_connection_and_keep_their_replies(
     try:
         await redis.delete(key)
 
-        async def add(n: int) -> list[list[object]]:
+        async def add(n: int) -> list[list[Any]]:
             # A transaction and a plain read, two calls of one execute().
             return await batcher.execute(
                 (key, [(b"MULTI",), (b"INCRBY", key, n), (b"GET", key), (b"EXEC",)]),
