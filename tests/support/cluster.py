@@ -194,6 +194,18 @@ class LocalCluster:
         self._wait(problem, timeout_s, f"failover of {old_master!r}")
         return successor[0]
 
+    def wait_for_state(
+        self, node: ClusterNodeProcess, state: str, timeout_s: float = FAILOVER_TIMEOUT_S
+    ) -> None:
+        """Wait until ``node`` says ``cluster_state:<state>`` (``fail``: it noticed that
+        too many masters are gone and refuses every key, its own slots' too)."""
+
+        def problem() -> str | None:
+            seen = cluster.cluster_info(node.port).get("cluster_state")
+            return None if seen == state else f"{node!r} says cluster_state:{seen}"
+
+        self._wait(problem, timeout_s, f"cluster_state:{state} on {node!r}")
+
     # --- the topology -----------------------------------------------------------------
     @property
     def ports(self) -> list[int]:
