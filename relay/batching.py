@@ -130,22 +130,9 @@ class CommandBatcher:
         """One command's reply as a future (an error reply is its result, not raised).
 
         The emitter's path, once per chunk: no coroutine and no lists of its own, and
-        not counted as a request's Redis time (:meth:`command` is).
+        not counted as a request's Redis time (:meth:`execute` is).
         """
         return self._enqueue(slot_key, pack_command(command), 1, single=True)
-
-    async def command(self, slot_key: str, command: Command) -> Any:
-        """One command's reply (an error reply is returned, not raised)."""
-        future = self.command_future(slot_key, command)
-        timer = redis_timer.get()
-        if timer is None:
-            return await future
-        started = time.perf_counter()
-        try:
-            return await future
-        finally:
-            timer.seconds += time.perf_counter() - started
-            timer.calls += 1
 
     def _enqueue(
         self, slot_key: str, packed: bytes, count: int, *, single: bool = False
@@ -169,7 +156,12 @@ class CommandBatcher:
 
     async def _run(self, batch: list[_Pending]) -> None:
         if is_cluster(self._redis):
-            await self._run_on_cluster(as_cluster(self._redis), batch)
+            try:
+                await self._run_on_cluster(as_cluster(self._redis), batch)
+            except BaseException as exc:  # whatever went wrong, no caller waits forever
+                for call in batch:
+                    _fail(call, exc)
+                raise
             return
         try:
             pool = self._redis.connection_pool
