@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from contextvars import Token
-from dataclasses import dataclass, field
 from typing import Any
 
 import falcon.asgi
@@ -30,13 +29,21 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 UNTRACED_PATHS = frozenset({"/metrics", "/health", "/api/health"})
 
 
-@dataclass
 class _RequestTelemetry:
-    start: float
-    timer: RedisTimer = field(default_factory=RedisTimer)
-    timer_token: Token[RedisTimer | None] | None = None
-    span: trace.Span | None = None
-    context_token: Token[otel_context.Context] | None = None
+    """One request's clock, Redis time, span and the context tokens to reset.
+
+    A plain slotted class: made twice per chat (its POST and its stream), where a
+    dataclass with a default factory cost two generated ``__init__`` calls.
+    """
+
+    __slots__ = ("context_token", "span", "start", "timer", "timer_token")
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.timer = RedisTimer()
+        self.timer_token: Token[RedisTimer | None] | None = None
+        self.span: trace.Span | None = None
+        self.context_token: Token[otel_context.Context] | None = None
 
 
 class _RequestHeaders(Getter[falcon.asgi.Request]):

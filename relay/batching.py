@@ -89,6 +89,7 @@ class CommandBatcher:
 
     def __init__(self, redis: aioredis.Redis, *, wait_replicas: int = 0) -> None:
         self._redis = redis
+        self._cluster = is_cluster(redis)  # asked once: an isinstance through a Protocol
         self._wait_replicas = wait_replicas
         self._pending: list[_Pending] = []
         self._flush_scheduled = False
@@ -98,7 +99,7 @@ class CommandBatcher:
     def keeps_order_across_calls(self) -> bool:
         """True when all calls of one :meth:`execute` run in order (one Redis, not a
         cluster, whose nodes run their shares in parallel)."""
-        return not is_cluster(self._redis)
+        return not self._cluster
 
     async def execute(self, *calls: Call) -> list[list[Any]]:
         """Each call's replies, in order; an error reply is the exception, in its place.
@@ -155,7 +156,7 @@ class CommandBatcher:
         task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
 
     async def _run(self, batch: list[_Pending]) -> None:
-        if is_cluster(self._redis):
+        if self._cluster:
             try:
                 await self._run_on_cluster(as_cluster(self._redis), batch)
             except BaseException as exc:  # whatever went wrong, no caller waits forever

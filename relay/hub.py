@@ -50,6 +50,10 @@ from relay.jobs import Event
 
 log = logging.getLogger(__name__)
 
+#: Shortest time between two writes of a feed's (un)subscribe commands (an idle
+#: feed's first leaves at once), as the command batcher spaces its batches.
+WRITE_WINDOW_S = 0.001
+
 #: A client this far behind is cut off; it reconnects and resumes from the log.
 MAX_BACKLOG = 10_000
 #: Bytes a feed reads from its socket at a time (many messages in a busy second).
@@ -240,6 +244,8 @@ class _Feed:
                 packed, self._outbox = b"".join(self._outbox), []
                 if packed:
                     await connection.send_packed_command(packed, check_health=False)
+                    # A burst of new streams: what they ask meanwhile goes in one write.
+                    await asyncio.sleep(WRITE_WINDOW_S)
 
 
 class EventHub:
