@@ -40,7 +40,7 @@ class JobQueue:
         self.redis = redis_queue
         self.files = file_queue
         self.mode = "redis"
-        self._mode_shown = False  # FALLBACK_MODE not yet set by this process
+        telemetry.FALLBACK_MODE.set(0)  # from here on, written only when the mode changes
         #: Jobs submitted to Redis by this process, not yet followed: job id ->
         #: (monotonic submit time, the job as submitted, without its message).
         self._just_submitted: OrderedDict[str, tuple[float, Job]] = OrderedDict()
@@ -48,12 +48,10 @@ class JobQueue:
     def _set_mode(self, mode: str) -> None:
         if mode == "redis":
             REDIS_OUTAGE.back()
-        if mode == self.mode and self._mode_shown:
+        if mode == self.mode:
             return  # the gauge already says so (a shared-memory write saved per submit)
-        if mode != self.mode:
-            log.warning("job channel is now %s", mode)
+        log.warning("job channel is now %s", mode)
         self.mode = mode
-        self._mode_shown = True
         telemetry.FALLBACK_MODE.set(1 if mode == "file" else 0)
 
     async def submit(self, job: Job, backend: str = "") -> JobChannel:

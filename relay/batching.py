@@ -30,7 +30,14 @@ from redis._parsers.base import BaseParser
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.exceptions import AskError, TryAgainError
 
-from relay.connections import REDIS_DOWN_ERRORS, as_cluster, is_cluster, owner, redis_timer
+from relay.connections import (
+    REDIS_DOWN_ERRORS,
+    as_cluster,
+    is_cluster,
+    owner,
+    redis_timer,
+    socket_reader,
+)
 
 #: Shortest time between two batches leaving: calls made meanwhile wait and join.
 BATCH_WINDOW_S = 0.001
@@ -270,9 +277,7 @@ async def _send(connection: Any, packed: bytes, count: int) -> list[Any]:
     rather than handed back with them.
     """
     await connection.send_packed_command(packed, check_health=False)
-    socket: asyncio.StreamReader | None = getattr(connection, "_reader", None)
-    if socket is None:  # redis-py keeps the connected socket's reader there
-        raise aioredis.ConnectionError("the connection closed before its replies came")
+    socket = socket_reader(connection)
     more = _MORE
     parser = hiredis.Reader(replyError=BaseParser.parse_error, notEnoughData=more)
     replies: list[Any] = []

@@ -8,6 +8,7 @@ where a cluster differs (pub/sub, raw pipelined writes) ask :func:`is_cluster`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -150,6 +151,15 @@ def connect(
     )
     # Same command methods as one Redis (see the module's docstring).
     return cast(aioredis.Redis, cluster)
+
+
+def socket_reader(connection: AbstractConnection) -> asyncio.StreamReader:
+    """The connected socket's reader (redis-py keeps it on the connection), for code
+    that parses replies off it with hiredis; ConnectionError if it is not open."""
+    reader: asyncio.StreamReader | None = getattr(connection, "_reader", None)
+    if reader is None:
+        raise aioredis.ConnectionError("the Redis connection is not open")
+    return reader
 
 
 def is_cluster(redis: aioredis.Redis | RedisCluster) -> bool:

@@ -24,7 +24,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import NoScriptError
 
 from relay import keys
-from relay.batching import Call, CommandBatcher
+from relay.batching import Call, Command, CommandBatcher
 from relay.jobs import FINISHED_STATUSES, EventType, JobStatus, finish_fields, is_terminal
 
 #: The Lua test "the job has ended" (FINISHED in the script), from the one list of
@@ -70,8 +70,10 @@ class ScriptBatcher:
     def start(self, keys: list[str], args: list[Any]) -> asyncio.Future[Any]:
         """The script's reply for ``keys`` and ``args``, as a future; an error reply is
         its result, for :meth:`finish` to raise (or to retry, for a lost script)."""
-        command = (b"EVALSHA", self._sha, len(keys), *keys, *args)
-        return self._batcher.command_future(keys[0], command)
+        return self._batcher.command_future(keys[0], self._command(keys, args))
+
+    def _command(self, keys: list[str], args: list[Any]) -> Command:
+        return (b"EVALSHA", self._sha, len(keys), *keys, *args)
 
     async def finish(self, keys: list[str], args: list[Any], reply: Any) -> Any:
         """``reply`` (of :meth:`start`), raised if it is an error."""
@@ -89,9 +91,7 @@ class ScriptBatcher:
 
     async def call_many(self, calls: list[tuple[list[str], list[Any]]]) -> list[Any]:
         """The script's replies for several (keys, args), an error reply in its place."""
-        commands: list[Call] = [
-            (keys[0], [(b"EVALSHA", self._sha, len(keys), *keys, *args)]) for keys, args in calls
-        ]
+        commands: list[Call] = [(keys[0], [self._command(keys, args)]) for keys, args in calls]
         replies = [reply for (reply,) in await self._batcher.execute(*commands)]
         missing = [i for i, reply in enumerate(replies) if isinstance(reply, NoScriptError)]
         if missing:

@@ -22,7 +22,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
 from relay import keys
-from relay.batching import CommandBatcher, raise_errors
+from relay.batching import Call, CommandBatcher, raise_errors
 from relay.connections import text
 
 #: Exchanges kept per project; older ones are trimmed.
@@ -124,15 +124,31 @@ async def known_projects(redis: aioredis.Redis) -> list[str]:
     return sorted({text(name) for names in shards for name in names})
 
 
-def queue_append(pipe: Pipeline, project: str, item: dict[str, Any]) -> None:
-    """Add the commands appending ``item`` to ``project``'s history to ``pipe``.
+def append_calls(project: str, item: dict[str, Any]) -> list[Call]:
+    """The commands appending ``item`` to ``project``'s history, per slot.
 
-    The history (``{project}`` slot) and the project's registry shard are two slots:
-    in a non-transactional pipeline, the history is written first.
+    The history (``{project}`` slot) and the project's registry shard are two slots;
+    the history is written first.
     """
-    pipe.rpush(keys.project_history(project), orjson.dumps(item))
-    pipe.ltrim(keys.project_history(project), -MAX_EXCHANGES, -1)
-    pipe.sadd(keys.project_registry(project), project)
+    history_key, registry = keys.project_history(project), keys.project_registry(project)
+    return [
+        (
+            history_key,
+            [
+                # Names as str: a redis-py cluster pipeline looks them up to route.
+                ("RPUSH", history_key, orjson.dumps(item)),
+                ("LTRIM", history_key, -MAX_EXCHANGES, -1),
+            ],
+        ),
+        (registry, [("SADD", registry, project)]),
+    ]
+
+
+def queue_append(pipe: Pipeline, project: str, item: dict[str, Any]) -> None:
+    """Add :func:`append_calls`' commands to ``pipe`` (a non-transactional pipeline)."""
+    for _, commands in append_calls(project, item):
+        for command in commands:
+            pipe.execute_command(*command)
 
 
 class Removal(Enum):
@@ -156,24 +172,12 @@ class HistoryStore:
 
     async def append(self, project: str, item: dict[str, Any]) -> None:
         if self._batcher is None:
-            async with self._redis.pipeline(
-                transaction=False
-            ) as pipe:  # two slots: see queue_append
+            async with self._redis.pipeline(transaction=False) as pipe:  # two slots
                 queue_append(pipe, project, item)
                 await pipe.execute()
             return
-        history_key, registry = keys.project_history(project), keys.project_registry(project)
-        appended, listed = await self._batcher.execute(
-            (
-                history_key,
-                [
-                    (b"RPUSH", history_key, orjson.dumps(item)),
-                    (b"LTRIM", history_key, -MAX_EXCHANGES, -1),
-                ],
-            ),
-            (registry, [(b"SADD", registry, project)]),
-        )
-        raise_errors([*appended, *listed])
+        for replies in await self._batcher.execute(*append_calls(project, item)):
+            raise_errors(replies)
 
     async def entries(self, project: str, last: int = MAX_EXCHANGES) -> list[dict[str, Any]]:
         """The project's last ``last`` entries, oldest first."""

@@ -45,6 +45,7 @@ from relay.connections import (
     is_cluster,
     owner,
     ready,
+    socket_reader,
 )
 from relay.jobs import Event
 
@@ -218,9 +219,7 @@ class _Feed:
         brought at once: redis-py's ``read_response`` costs a coroutine, a time-out
         and its push-handler dispatch per message, for every chunk of every stream.
         """
-        socket: asyncio.StreamReader | None = getattr(connection, "_reader", None)
-        if socket is None:  # redis-py keeps the connected socket's reader there
-            raise ConnectionError(f"the event hub's connection to {self.node} is not open")
+        socket = socket_reader(connection)
         more = object()  # what the parser says while a reply is incomplete
         parser = hiredis.Reader(notEnoughData=more)
         while True:

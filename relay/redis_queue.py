@@ -168,9 +168,7 @@ class RedisJobQueue:
         job.finished_ts = ts_ms / 1000
         job.last_seq = len(events)
         fields = job.to_hash()
-        args: list[str | bytes | int] = [event_log_ttl_s, text, len(fields)]
-        for name, value in fields.items():
-            args.extend((name, value))
+        args: list[str | bytes | int] = [event_log_ttl_s, text, len(fields), *_pairs(fields)]
         args.extend(event.to_message() for event in rendered)
         job_keys = (keys.job(job.id), keys.job_events(job.id), keys.job_text(job.id))
         # Not a MULTI: the job's keys ({job_id} slot) are written atomically by the
