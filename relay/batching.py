@@ -43,6 +43,9 @@ from relay.connections import (
 BATCH_WINDOW_S = 0.001
 #: How long a batch waits for its replicas (``WAIT``) before it goes on without them.
 WAIT_TIMEOUT_MS = 200
+#: A node whose ``WAIT`` came back short is asked (``ROLE``) this often whether its
+#: replicas are back; until they are, its batches do not wait for them.
+REPLICA_PROBE_S = 1.0
 #: Replies meaning "ask the slot's new owner": the slot map is out of date.
 _MOVED_ERRORS = (AskError, TryAgainError, *REDIS_DOWN_ERRORS)
 #: How much one socket read asks for.
@@ -91,16 +94,24 @@ class CommandBatcher:
 
     With ``wait_replicas``, every node's batch ends with ``WAIT``: it counts as
     written once that many replicas have it, so a failover cannot lose a write a
-    client has already seen.
+    client has already seen. A node whose ``WAIT`` comes back short (its replica is
+    down, or it is a replica just promoted, whose old master has not rejoined) has
+    no replica a failover could promote, so there is nothing to wait for: its
+    batches skip ``WAIT`` (each would stall :data:`WAIT_TIMEOUT_MS`, and a stream
+    crawl at a few chunks a second) and end with ``ROLE`` every
+    :data:`REPLICA_PROBE_S` instead, until it lists enough replicas again.
     """
 
     def __init__(self, redis: aioredis.Redis, *, wait_replicas: int = 0) -> None:
         self._redis = redis
         self._cluster = is_cluster(redis)  # asked once: an isinstance through a Protocol
         self._wait_replicas = wait_replicas
+        self._wait_command = pack_command((b"WAIT", wait_replicas, WAIT_TIMEOUT_MS))
         self._pending: list[_Pending] = []
         self._flush_scheduled = False
         self._last_flush = 0.0
+        #: Nodes short of replicas (by ``host:port``): when to ask them again.
+        self._short_of_replicas: dict[str, float] = {}
 
     @property
     def keeps_order_across_calls(self) -> bool:
@@ -175,7 +186,7 @@ class CommandBatcher:
             pool = self._redis.connection_pool
             connection = await pool.get_connection()
             try:
-                replies = await self._exchange(connection, batch)
+                replies = await self._exchange(connection, batch, "")
             finally:
                 await pool.release(connection)
         except Exception as exc:  # the whole round trip failed: every caller learns why
@@ -238,20 +249,24 @@ class CommandBatcher:
     async def _on_node(self, node: ClusterNode, calls: list[_Pending]) -> list[list[Any]]:
         connection = node.acquire_connection()
         try:
-            return await self._exchange(connection, calls)
+            return await self._exchange(connection, calls, node.name)
         finally:
             node.release(connection)
 
-    async def _exchange(self, connection: Any, calls: list[_Pending]) -> list[list[Any]]:
+    async def _exchange(
+        self, connection: Any, calls: list[_Pending], node_name: str
+    ) -> list[list[Any]]:
         """Write the calls at once on ``connection`` and read their replies, per call.
 
         A connection failure is retried as redis-py retries its own pipelines, on a
-        fresh connection. With ``wait_replicas``, the ``WAIT`` reply is read last.
+        fresh connection. With ``wait_replicas``, the ``WAIT`` (or ``ROLE``) reply is
+        read last.
         """
         packed = b"".join(call.packed for call in calls)
         count = sum(call.count for call in calls)
-        if self._wait_replicas:
-            packed += pack_command((b"WAIT", self._wait_replicas, WAIT_TIMEOUT_MS))
+        check = self._replica_check(node_name) if self._wait_replicas else None
+        if check is not None:
+            packed += check
             count += 1
         try:
             replies: list[Any] = await connection.retry.call_with_retry(
@@ -260,12 +275,36 @@ class CommandBatcher:
         except BaseException:
             await connection.disconnect()  # never hand back a half-read connection
             raise
+        if check is not None:
+            self._note_replicas(node_name, check is self._wait_command, replies[-1])
         per_call = []
         start = 0
         for call in calls:
             per_call.append(replies[start : start + call.count])
             start += call.count
         return per_call
+
+    def _replica_check(self, node_name: str) -> bytes | None:
+        """What ends a batch to ``node_name``: ``WAIT``, a ``ROLE`` probe, or nothing."""
+        probe_at = self._short_of_replicas.get(node_name)
+        if probe_at is None:
+            return self._wait_command
+        if time.monotonic() < probe_at:
+            return None
+        self._short_of_replicas[node_name] = time.monotonic() + REPLICA_PROBE_S
+        return _ROLE
+
+    def _note_replicas(self, node_name: str, waited: bool, reply: Any) -> None:
+        """Remember whether ``node_name`` has the replicas a batch waits for."""
+        if waited:
+            replicas = reply if isinstance(reply, int) else 0
+        else:  # ROLE: ["master", offset, [[host, port, offset], ...]]; a replica: no list
+            listed = reply[2] if isinstance(reply, list) and len(reply) > 2 else None
+            replicas = len(listed) if isinstance(listed, list) else 0
+        if replicas >= self._wait_replicas:
+            self._short_of_replicas.pop(node_name, None)
+        elif node_name not in self._short_of_replicas:
+            self._short_of_replicas[node_name] = time.monotonic() + REPLICA_PROBE_S
 
 
 async def _send(connection: Any, packed: bytes, count: int) -> list[Any]:
@@ -297,6 +336,7 @@ async def _send(connection: Any, packed: bytes, count: int) -> list[Any]:
 
 
 _MORE = object()  # what the parser says while a reply is incomplete
+_ROLE = pack_command((b"ROLE",))
 
 
 def raise_errors(replies: Any) -> None:

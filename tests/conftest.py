@@ -20,7 +20,7 @@ Every process is stopped at the end, even when a test or a fixture fails.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +35,13 @@ from tests.support.processes import (
     WatcherProcess,
     free_port,
     running,
+    running_processes,
     stop_everything,
 )
 from tests.support.stack import Stack, make_settings, with_redis
+
+#: Lines of each running process's log a failed test's report ends with.
+LOG_TAIL_LINES = 25
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +142,20 @@ def flush_redis(redis_server: RedisServer) -> Callable[[], None]:
     redis_server.start()
     redis_server.flush()
     return redis_server.flush
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test's report ends with the log tails of the processes still running:
+    a CI run keeps nothing else, and a hang says little by its stack alone."""
+    report = yield
+    if report.failed and call.when == "call":
+        for process in running_processes():
+            tail = process.log_tail(LOG_TAIL_LINES)
+            report.sections.append((f"log {process.log_path.name}", tail))
+    return report
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

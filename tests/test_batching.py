@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.connection import Connection
 
+from relay import batching
 from relay.batching import CommandBatcher, as_mapping, pack_command, raise_errors
 from relay.connections import REDIS_DOWN_ERRORS
-from tests.support.processes import RedisServer
+from tests.support.processes import RedisServer, running, wait_for
 
 
 def test_commands_are_packed_byte_for_byte_as_redis_py_packs_them() -> None:
@@ -97,3 +99,57 @@ async def test_a_lost_redis_fails_every_caller_of_the_batch_and_a_back_one_serve
     finally:
         redis_server.start()
         await redis.aclose()
+
+
+def _calls_of(server: RedisServer, command: str) -> int:
+    """How often ``server`` has run ``command`` (INFO commandstats)."""
+    with server.client() as client:
+        stats = client.info("commandstats").get(f"cmdstat_{command}", {})
+    return int(stats.get("calls", 0))
+
+
+def _replicas_of(server: RedisServer) -> int:
+    """Replicas of ``server`` in sync with it (``state=online``)."""
+    with server.client() as client:
+        info = client.info("replication")
+    return sum(1 for name, value in info.items() if name.startswith("slave")
+               and isinstance(value, dict) and value.get("state") == "online")  # fmt: skip
+
+
+async def test_a_node_short_of_its_replica_is_not_waited_for_until_the_replica_is_back(
+    tmp_path: Path, logs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a failover the promoted node has no replica until its old master rejoins:
+    a WAIT per batch would stall each one 200 ms; it is asked (ROLE) now and then."""
+    monkeypatch.setattr(batching, "REPLICA_PROBE_S", 0.2)
+    primary = RedisServer(logs_dir, tmp_path / "primary" / "data")
+    replica = RedisServer(logs_dir, tmp_path / "replica" / "data")
+    with running(primary):
+        redis = aioredis.Redis.from_url(primary.url)
+        batcher = CommandBatcher(redis, wait_replicas=1)
+        write = ("k", [(b"INCR", "k")])
+        try:
+            assert await batcher.execute(write) == [[1]]
+            assert _calls_of(primary, "wait") == 1  # came back 0: no replica
+            for n in range(2, 22):
+                assert await batcher.execute(write) == [[n]]
+            assert (_calls_of(primary, "wait"), _calls_of(primary, "role")) == (1, 0)
+            await asyncio.sleep(0.25)
+            await batcher.execute(write)  # the probe: still no replica
+            assert (_calls_of(primary, "wait"), _calls_of(primary, "role")) == (1, 1)
+
+            with running(replica):
+                with primary.client() as client:
+                    client.config_set("repl-diskless-sync-delay", 0)  # sync at once
+                with replica.client() as client:
+                    client.replicaof("127.0.0.1", primary.port)
+                wait_for(lambda: _replicas_of(primary) == 1, 30.0, "the replica in sync")
+                await asyncio.sleep(0.25)
+                await batcher.execute(write)  # the probe lists the replica
+                assert _calls_of(primary, "role") == 2
+                replies = await batcher.execute(write)  # waited for again
+                assert _calls_of(primary, "wait") == 2
+                with replica.client() as client:
+                    assert int(client.get("k")) == replies[0][0], "on the replica once written"
+        finally:
+            await redis.aclose()

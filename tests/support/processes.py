@@ -358,6 +358,11 @@ def running(process: ProcessT) -> Iterator[ProcessT]:
         process.stop()
 
 
+def running_processes() -> list[ManagedProcess]:
+    """Every process started and not stopped yet, by name."""
+    return sorted(_RUNNING, key=lambda process: process.name)
+
+
 def stop_everything() -> None:
     """Stop every process still running (the last line of defence against orphans)."""
     for process in list(_RUNNING):

@@ -83,14 +83,39 @@ async def read_stream(
     """Read events until the server ends the stream, ``stop_after`` events, or ``until``.
 
     With ``into``, events are appended to it as they arrive, so they are kept even if
-    the connection then fails.
+    the connection then fails. ``timeout_s`` bounds the whole read, not only each wait
+    for bytes: a stream kept open by heartbeats alone raises ``TimeoutError`` naming
+    the last events it carried.
     """
+    result = into or SSEResult(0, httpx.Headers())
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await _read_into(
+                result, client, url, last_event_id, stop_after, until, timeout_s, headers
+            )
+    except TimeoutError:
+        last = [(e.type, e.data) for e in result.events[-3:]]
+        raise TimeoutError(
+            f"{url}: not ended after {timeout_s:g} s ({len(result.events)} events,"
+            f" {len(result.comments)} comments; last: {last})"
+        ) from None
+
+
+async def _read_into(
+    result: SSEResult,
+    client: httpx.AsyncClient,
+    url: str,
+    last_event_id: int | None,
+    stop_after: int | None,
+    until: Callable[[SSEEvent], bool] | None,
+    timeout_s: float,
+    headers: dict[str, str] | None,
+) -> SSEResult:
     request_headers = {"Accept": "text/event-stream", **(headers or {})}
     if last_event_id is not None:
         request_headers["Last-Event-ID"] = str(last_event_id)
     timeout = httpx.Timeout(timeout_s, connect=5.0)
     async with client.stream("GET", url, headers=request_headers, timeout=timeout) as response:
-        result = into or SSEResult(response.status_code, response.headers)
         result.status_code, result.headers = response.status_code, response.headers
         if response.status_code != 200:
             await response.aread()
