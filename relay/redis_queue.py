@@ -7,6 +7,7 @@ which job of a project may run (its head), so one project's jobs run in order.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncGenerator
@@ -17,7 +18,7 @@ import redis.asyncio as aioredis
 
 from relay import history, keys
 from relay.batching import Command, raise_errors
-from relay.connections import REDIS_DOWN_ERRORS, text
+from relay.connections import RECONNECT_BACKOFF, REDIS_DOWN_ERRORS, text
 from relay.emitter import EventEmitter, JobFinishedError
 from relay.history import queue_append
 from relay.hub import EventHub, Wake
@@ -236,14 +237,24 @@ class RedisJobQueue:
         listening_since_ms = time.time() * 1000
         subscription = hub.subscribe(job_id)
         gone.on_gone(subscription.close)
+        failed_reads = 0
         try:
             wake = await subscription.next()
             while True:
                 if wake is Wake.RESYNC:
                     try:
                         logged = await self.events_after(job_id, last_seq)
+                        failed_reads = 0
                     except REDIS_DOWN_ERRORS:
-                        logged = []  # the hub asks for a resync once Redis is back
+                        # Read again soon. The hub's resync comes only when its feed
+                        # reconnects, and a feed that stayed up (the read failed on a
+                        # stale pooled connection) sends none: a job that ended
+                        # meanwhile publishes nothing more, and the stream would wait
+                        # on heartbeats for ever.
+                        failed_reads += 1
+                        delay_s = RECONNECT_BACKOFF.compute(failed_reads)
+                        asyncio.get_running_loop().call_later(delay_s, subscription.flag_resync)
+                        logged = []
                     batch = render(logged, last_seq, listening_since_ms)
                 elif wake is Wake.EVENTS:
                     batch = render(subscription.drain(), last_seq, listening_since_ms)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -11,8 +12,10 @@ import redis.asyncio as aioredis
 
 from app.app import create_app
 from relay import keys
+from relay.emitter import EventEmitter
 from relay.hub import EventHub, Wake
-from relay.jobs import Event, EventType
+from relay.jobs import Event, EventType, Job, JobStatus
+from relay.redis_queue import RedisJobQueue
 from relay.settings import Settings
 from tests.support.poison import malformed_event_messages
 from tests.support.processes import RedisServer
@@ -174,3 +177,39 @@ async def test_one_channel_subscription_per_followed_job_dropped_with_its_last_c
             await asyncio.sleep(0.05)
     assert all(r.events[-1].type == "done" for r in results)
     assert subscribers(channel) == 0, "the last client gone, the channel is dropped"
+
+
+class _StaysConnected:
+    """A client that never goes (``ClientGone``)."""
+
+    def on_gone(self, listener: Callable[[], None]) -> None:
+        pass
+
+
+async def test_a_stream_whose_log_read_failed_reads_it_again_though_its_channel_stayed_live(
+    started_hub: tuple[EventHub, aioredis.Redis], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read after the subscription went live fails (on a cluster: a pooled
+    connection to a node that restarted) while the hub's feed stays up, so no resync
+    comes from the hub, and the job has ended: nothing more is published for it."""
+    hub, redis = started_hub
+    queue = RedisJobQueue(redis, EventEmitter(redis, 60), hub)
+    job = Job(id="reread-" + uuid.uuid4().hex, message="m", status=JobStatus.PROCESSING)
+    await redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
+    await queue.emitter.emit(job.id, EventType.CHUNK, {"text": "all "}, 1.0, text="all ")
+    await queue.emitter.finish(job.id, JobStatus.COMPLETE, EventType.DONE, {"result": "all "}, 2.0)
+    read_log = queue.events_after
+    failed: list[str] = []
+
+    async def failing_once(job_id: str, after_seq: int) -> list[Event]:
+        if not failed:
+            failed.append(job_id)
+            raise aioredis.ConnectionError("Connection closed by server.")
+        return await read_log(job_id, after_seq)
+
+    monkeypatch.setattr(queue, "events_after", failing_once)
+    # The job as the app has it from its own submit: still running, so it is followed.
+    async with asyncio.timeout(10):
+        frames = b"".join([frame async for frame in queue.stream(job, 0, _StaysConnected())])
+    assert failed == [job.id], "the first read failed"
+    assert b"event: chunk" in frames and b"event: done" in frames, frames
