@@ -326,8 +326,9 @@ def start_watcher_metrics_server(
 
 
 # --- tracing -----------------------------------------------------------------------
-#: The tracer every Relay span is started with (a proxy until setup_tracing runs).
-tracer = trace.get_tracer("relay")
+#: The tracer every Relay span is started with: the SDK's (a proxy until setup_tracing
+#: runs), in front of which dropped spans are made cheaply (:mod:`relay.sampling`).
+tracer = sampling.DroppingTracer(trace.get_tracer("relay"))
 
 _PROPAGATOR = TraceContextTextMapPropagator()
 _provider: TracerProvider | None = None
@@ -354,6 +355,7 @@ def setup_tracing(
     with _provider_lock:
         if _provider is None:
             _provider = _install_provider(service_name)
+            tracer.follow(_provider)
         for processor in span_processors:
             _add_processor(_provider, processor)
         return _provider

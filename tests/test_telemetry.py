@@ -17,6 +17,7 @@ import httpx
 import pytest
 from falcon import testing
 from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider, sampling
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import CollectorRegistry, Histogram
@@ -26,6 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.middleware import RequestMetricsMiddleware, telemetry_middleware, timed_redis
 from app.resources.metrics import MetricsResource
 from relay import telemetry
+from relay.sampling import DroppingTracer, RecordWhenExported
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENMETRICS_ACCEPT = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
@@ -435,3 +437,24 @@ def test_spans_are_recorded_only_once_something_receives_them_and_keep_trace_ids
         assert re.fullmatch(r"[0-9a-f]{32}", span["trace_id"]), "exemplars keep a trace id"
         assert span["traceparent"].split("-")[1] == span["trace_id"], "and jobs the trace"
     assert seen["names"] == ["probe"], "only the span recorded once an exporter was added"
+
+
+def test_a_dropped_span_continues_its_parents_trace_and_a_root_starts_a_new_one():
+    """While nothing is exported, DroppingTracer makes the spans the SDK would have."""
+    provider = TracerProvider(sampler=RecordWhenExported(sampling.ALWAYS_ON))
+    tracer = DroppingTracer(provider.get_tracer("test"))
+    tracer.follow(provider)
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    with tracer.start_as_current_span(
+        "process", context=telemetry.context_from_traceparent(parent)
+    ) as span:
+        assert not span.is_recording()
+        continued = telemetry.inject_traceparent()
+    assert continued.startswith("00-0af7651916cd43dd8448eb211c80319c-")
+    assert not continued.startswith("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331")
+    first, second = (tracer.start_span("root").get_span_context() for _ in range(2))
+    assert first.is_valid and second.is_valid and first.trace_id != second.trace_id
+    # Once something receives spans, the SDK records them.
+    provider.sampler.exporting = True
+    with tracer.start_as_current_span("recorded") as recorded:
+        assert recorded.is_recording()

@@ -80,14 +80,20 @@ class EventStreamResource:
         telemetry.SSE_CONNECTIONS.inc()
         hangup.start()
         first_tokens = self._first_tokens
+        # The reconnect delay goes out with the first frames, in the same write: one
+        # body message less per stream for Granian, nginx and the client to pass on.
+        retry = self._retry
         try:
-            yield self._retry
             async for frames in events:
+                if retry:
+                    frames, retry = retry + frames, b""
                 yield frames
                 if first_tokens is not None and CHUNK_FRAME_MARK in frames:
                     # Written (the server took the bytes): time to first token, once per job.
                     first_tokens.chunk_written(job_id, time.time(), file_job)
                     first_tokens = None
+            if retry:  # no frames at all (the client had every event): still the delay
+                yield retry
         finally:
             telemetry.SSE_CONNECTIONS.dec()
             await hangup.aclose()
