@@ -258,16 +258,25 @@ async def _one(path: str, url: str, index: int, tag: str) -> StreamTrace:
 
 # --- waves ------------------------------------------------------------------------------
 def _cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far per role: its processes and their descendants, each once.
+
+    The groups list parents with their children (Granian's main process and its
+    worker, nginx's master and workers); descendants are looked up too, for a worker
+    respawned or an agent process started since, but no process counts twice.
+    """
     totals: dict[str, float] = {}
     for name, group in pids.items():
-        total = 0.0
+        members: dict[int, psutil.Process] = {}
         for pid in group:
             with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
                 process = psutil.Process(pid)
                 for member in [process, *process.children(recursive=True)]:
-                    with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                        times = member.cpu_times()
-                        total += times.user + times.system
+                    members.setdefault(member.pid, member)
+        total = 0.0
+        for member in members.values():
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                times = member.cpu_times()
+                total += times.user + times.system
         totals[name] = total
     usage = resource.getrusage(resource.RUSAGE_SELF)
     totals["bench client"] = usage.ru_utime + usage.ru_stime

@@ -7,6 +7,8 @@ not that the machine running CI is fast (the figures live in BENCHMARKS.md).
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import orjson
 import pytest
 
 from loadtest.measure import ChatTrace
+from loadtest.peers import _cpu_seconds
 from loadtest.procs import StackProcess
 from loadtest.protocol import ResponseParser, SSEParser
 from loadtest.soak import growth_report
@@ -57,6 +60,39 @@ def test_trace_leaves_out_replayed_chunks_from_delivery() -> None:
     assert trace.deliveries_ms == [5.0]  # the chunk emitted before the request is replay
     assert trace.ttft_ms == pytest.approx(250.0)
     assert trace.ok and trace.result == "a b" and trace.cached is False
+
+
+BUSY_CHILD = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c",
+    "import time\\nend = time.process_time() + 0.5\\nwhile time.process_time() < end: pass\\n"
+    "print('done', flush=True)\\ntime.sleep(30)"], stdout=subprocess.PIPE)
+print(child.pid, flush=True)
+child.stdout.readline()
+print('busy', flush=True)
+time.sleep(30)
+"""
+
+
+def test_cpu_seconds_count_a_child_listed_with_its_parent_once() -> None:
+    """Granian's main process and its worker are both listed: the worker counts once."""
+    parent = subprocess.Popen([sys.executable, "-c", BUSY_CHILD], stdout=subprocess.PIPE, text=True)
+    child_pid = 0
+    try:
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        assert parent.stdout.readline().strip() == "busy"  # the child burnt its 0.5 s
+        alone = _cpu_seconds({"app": [child_pid]})["app"]
+        listed_both = _cpu_seconds({"app": [parent.pid, child_pid]})["app"]
+        parent_only = _cpu_seconds({"app": [parent.pid]})["app"]
+        assert alone >= 0.5
+        assert listed_both < alone + 0.3, (listed_both, alone)  # not twice the child's
+        assert parent_only >= alone, "a descendant counts with its parent"
+    finally:
+        if child_pid:
+            os.kill(child_pid, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
 
 
 def test_soak_growth_is_measured_after_the_warm_up() -> None:
