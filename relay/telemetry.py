@@ -236,6 +236,11 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _LIVE_GAUGE_FILE = re.compile(r"gauge_live\w+?_(\d+)\.db$")
 
 
+#: Whether observations keep exemplars: prometheus-client keeps none in multiprocess
+#: mode (its mode is fixed when it is imported), so there none is made per request.
+_EXEMPLARS_KEPT = not os.environ.get(MULTIPROC_ENV)
+
+
 def multiprocess_dir() -> str | None:
     """The multiprocess folder when prometheus-client runs in multiprocess mode."""
     return os.environ.get(MULTIPROC_ENV) or None
@@ -425,7 +430,7 @@ def observe_with_exemplar(histogram_child: Histogram, value: float) -> None:
 
     ``histogram_child`` is a histogram without labels or one ``.labels(...)`` child.
     """
-    trace_id = current_trace_id()
+    trace_id = current_trace_id() if _EXEMPLARS_KEPT else None
     if trace_id is None:
         histogram_child.observe(value)
     else:
