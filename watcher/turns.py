@@ -19,7 +19,7 @@ import redis.asyncio as aioredis
 
 from relay import keys
 from relay.batching import CommandBatcher, as_mapping, raise_errors
-from relay.connections import REDIS_DOWN_ERRORS, text
+from relay.connections import RECONNECT_BACKOFF, REDIS_DOWN_ERRORS, text
 from relay.jobs import Job
 
 #: Reads a job's current state (None: it no longer exists), waiting out Redis outages.
@@ -85,17 +85,27 @@ class ProjectTurns:
         return job, first and job is not None and job.project == project
 
     async def is_head(self, job: Job) -> bool:
-        """True when ``job`` is the oldest unfinished job of its project."""
+        """True when ``job`` is the oldest unfinished job of its project.
+
+        Waits out a Redis outage (as the job loader does): a job waiting for its turn
+        when Redis went away is still waiting when it is back, not a failed task left
+        for the reclaim.
+        """
         order_key = keys.project_order(job.project)
+        failures = 0
         while True:
-            raw = cast(bytes | None, await self._redis.lindex(order_key, 0))
-            head = None if raw is None else raw.decode()
-            if head is None or head == job.id:
-                return True
-            ahead = await self._load(head)
-            if ahead is not None and not ahead.status.finished:
-                return False
-            await self._redis.lrem(order_key, 1, text(head))  # stale entry of an ended job
+            try:
+                raw = cast(bytes | None, await self._redis.lindex(order_key, 0))
+                head = None if raw is None else raw.decode()
+                if head is None or head == job.id:
+                    return True
+                ahead = await self._load(head)
+                if ahead is not None and not ahead.status.finished:
+                    return False
+                await self._redis.lrem(order_key, 1, text(head))  # stale: an ended job's
+            except REDIS_DOWN_ERRORS:
+                await asyncio.sleep(RECONNECT_BACKOFF.compute(failures))
+                failures += 1
 
     async def _wait(self, job: Job) -> None:
         turn = self._turns.setdefault(job.project, asyncio.Event())

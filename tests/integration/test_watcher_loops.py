@@ -14,6 +14,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from relay import keys
+from relay.connections import REDIS_DOWN_ERRORS
+from relay.jobs import Job, JobStatus
 from relay.settings import Settings
 from tests.support.processes import AppServer, RedisServer, WatcherProcess, free_port, running
 from tests.support.sse import SSEResult, read_stream
@@ -21,6 +23,7 @@ from tests.support.stack import Stack
 from watcher.__main__ import build_watcher
 from watcher.backends.registry import BackendRegistry
 from watcher.runner import JobRunner
+from watcher.turns import ProjectTurns
 from watcher.watcher import Watcher
 
 
@@ -170,3 +173,45 @@ async def test_past_a_backends_queue_length_new_chats_get_503_with_retry_after(
             )
             assert [r.text for r in results] == [f"waiting {i}" for i in range(3)]
             assert (await start_chat(client, "room again", project="full-y"))["job_id"]
+
+
+async def test_a_job_waiting_for_its_turn_through_a_redis_restart_runs_after_it(
+    redis_server: RedisServer,
+) -> None:
+    """Redis goes away while the second job of a project waits behind the first: the
+    wait goes on once Redis is back, and the job runs when the first one ends."""
+    redis_server.start()
+    redis = aioredis.Redis.from_url(redis_server.url, socket_timeout=2)
+
+    async def load(job_id: str) -> Job | None:
+        while True:
+            try:
+                raw = await redis.hgetall(keys.job(job_id))
+                return Job.from_hash(raw) if raw else None
+            except REDIS_DOWN_ERRORS:
+                await asyncio.sleep(0.05)
+
+    project = "turns-through-restart"
+    first = Job(id="turns-first-0000001", message="a", project=project, status=JobStatus.PROCESSING)
+    second = Job(id="turns-second-000001", message="b", project=project)
+    await redis.delete(keys.project_order(project))
+    for job in (first, second):
+        await redis.hset(keys.job(job.id), mapping=job.to_hash())  # type: ignore[arg-type]  # invariant Mapping key in redis-py's stubs
+        await redis.rpush(keys.project_order(project), job.id)
+    # A short safety timeout: the waiter looks at the head again during the outage.
+    turns = ProjectTurns(redis, load, safety_timeout_s=0.1)
+    try:
+        waiting = asyncio.create_task(turns.job_when_its_turn(second.id, project))
+        await asyncio.sleep(0.3)
+        assert not waiting.done(), "the first job still runs"
+        redis_server.stop()
+        await asyncio.sleep(0.5)  # several looks at the head fail meanwhile
+        assert not waiting.done(), waiting
+        redis_server.start()
+        await redis.hset(keys.job(first.id), "status", JobStatus.COMPLETE.value)
+        turns.notify(project)
+        runs = await asyncio.wait_for(waiting, 10)
+        assert runs is not None and runs.id == second.id
+    finally:
+        redis_server.start()
+        await redis.aclose()
