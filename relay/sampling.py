@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -114,26 +115,9 @@ class DroppingTracer:
 
     @contextlib.contextmanager
     def start_as_current_span(
-        self,
-        name: str,
-        context: Context | None = None,
-        kind: SpanKind = SpanKind.INTERNAL,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        start_time: int | None = None,
-        record_exception: bool = True,
-        set_status_on_exception: bool = True,
-        end_on_exit: bool = True,
+        self, name: str, *, end_on_exit: bool = True, **span: Any
     ) -> Iterator[trace.Span]:
-        """``Tracer.start_as_current_span``, made with :meth:`start_span`."""
-        span = self.start_span(
-            name, context, kind, attributes, links, start_time,
-            record_exception, set_status_on_exception,
-        )  # fmt: skip
-        with trace.use_span(
-            span,
-            end_on_exit=end_on_exit,
-            record_exception=record_exception,
-            set_status_on_exception=set_status_on_exception,
-        ) as current:
+        """``Tracer.start_as_current_span``: :meth:`start_span` with ``span``'s keywords
+        (``context``, ``kind``, ``attributes``, ``links``, ``start_time``), made current."""
+        with trace.use_span(self.start_span(name, **span), end_on_exit=end_on_exit) as current:
             yield current
