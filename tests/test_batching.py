@@ -109,11 +109,15 @@ def _calls_of(server: RedisServer, command: str) -> int:
 
 
 def _replicas_of(server: RedisServer) -> int:
-    """Replicas of ``server`` in sync with it (``state=online``)."""
+    """Replicas of ``server`` in sync with it: ``state=online`` and every byte of the
+    replication stream acknowledged (a replica just online is sent writes only after
+    its first ack, up to a second later: a ``WAIT`` of 200 ms before it times out)."""
     with server.client() as client:
         info = client.info("replication")
+    offset = info["master_repl_offset"]
     return sum(1 for name, value in info.items() if name.startswith("slave")
-               and isinstance(value, dict) and value.get("state") == "online")  # fmt: skip
+               and isinstance(value, dict) and value.get("state") == "online"
+               and value.get("offset") == offset)  # fmt: skip
 
 
 async def test_a_node_short_of_its_replica_is_not_waited_for_until_the_replica_is_back(
@@ -143,6 +147,10 @@ async def test_a_node_short_of_its_replica_is_not_waited_for_until_the_replica_i
                     client.config_set("repl-diskless-sync-delay", 0)  # sync at once
                 with replica.client() as client:
                     client.replicaof("127.0.0.1", primary.port)
+                with primary.client() as client:
+                    # After the sync the primary streams writes only once the replica
+                    # first acks (within a second): this one is acked when it does.
+                    client.set("batching-test:replica-ready", "1")
                 wait_for(lambda: _replicas_of(primary) == 1, 30.0, "the replica in sync")
                 await asyncio.sleep(0.25)
                 await batcher.execute(write)  # the probe lists the replica
