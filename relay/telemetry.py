@@ -236,14 +236,14 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _LIVE_GAUGE_FILE = re.compile(r"gauge_live\w+?_(\d+)\.db$")
 
 
-#: Whether observations keep exemplars: prometheus-client keeps none in multiprocess
-#: mode (its mode is fixed when it is imported), so there none is made per request.
-_EXEMPLARS_KEPT = not os.environ.get(MULTIPROC_ENV)
-
-
 def multiprocess_dir() -> str | None:
     """The multiprocess folder when prometheus-client runs in multiprocess mode."""
     return os.environ.get(MULTIPROC_ENV) or None
+
+
+#: Whether observations keep exemplars: prometheus-client keeps none in multiprocess
+#: mode (its mode is fixed when it is imported), so there none is made per request.
+_EXEMPLARS_KEPT = multiprocess_dir() is None
 
 
 def metrics_exposition(accept_header: str | None) -> tuple[bytes, str]:
