@@ -41,6 +41,7 @@ import psutil
 from loadtest import procs
 from loadtest.aioclient import HttpConnection, HttpError
 from loadtest.bench import machine, profile_targets, raise_open_files_limit
+from loadtest.floor import floor_stack
 from loadtest.host import HostWatch
 from loadtest.profile import Profiler
 from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_ports, running_stack
@@ -49,7 +50,9 @@ from loadtest.stats import summarize
 #: The LiteLLM release compared against (pinned: figures must be reproducible).
 LITELLM_VERSION = "1.108.0"
 PEERS_DIR = ROOT_DIR / "state" / "peers"
-PATHS = ("direct", "litellm", "relay")
+PATHS = ("direct", "litellm", "floor app", "floor redis", "relay")
+#: The bare stacks of ``loadtest/floor.py``: the design's parts with none of Relay's work.
+FLOOR_PATHS = {"floor app": False, "floor redis": True}  # path: through Redis?
 START_TIMEOUT_S = 120.0
 WAVE_TIMEOUT_S = 120.0
 
@@ -246,8 +249,8 @@ async def _relay_stream(conn: HttpConnection, project: str, model: str) -> Strea
 async def _one(path: str, url: str, index: int, tag: str) -> StreamTrace:
     conn = HttpConnection(url, timeout_s=WAVE_TIMEOUT_S, source_host=_source(index))
     try:
-        if path in ("relay", "relay echo"):
-            model = "openai" if path == "relay" else "echo"
+        if path in ("relay", "relay echo", *FLOOR_PATHS):
+            model = "echo" if path == "relay echo" else "openai"  # the floors ignore it
             return await _relay_stream(conn, f"peers-{tag}-{index}", model)
         return await _completion_stream(conn, "/v1/chat/completions", "mock")
     except (HttpError, OSError, TimeoutError) as exc:
@@ -374,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--waves", type=int, nargs="+", default=[5, 2], help="per level")
     parser.add_argument("--no-litellm", action="store_true", help="leave LiteLLM out")
     parser.add_argument(
+        "--no-floor", action="store_true", help="leave the bare stacks (loadtest/floor.py) out"
+    )
+    parser.add_argument(
         "--echo-chats", type=int, default=200, help="then this many echo chats at once (0: none)"
     )
     parser.add_argument("--echo-waves", type=int, default=3)
@@ -413,6 +419,11 @@ def main(argv: list[str] | None = None) -> int:
                 stack.enter_context(litellm_proxy(executable, litellm_port, upstream))
             ]
             urls["litellm"] = f"http://127.0.0.1:{litellm_port}"
+        if not args.no_floor:
+            for path, through_redis in FLOOR_PATHS.items():
+                floor = stack.enter_context(floor_stack(path, upstream, through_redis))
+                urls[path] = floor.url
+                pids.update(floor.pids)
         relay = stack.enter_context(
             running_stack("peers-relay", settings={"RELAY_OPENAI_BASE_URL": upstream, **overrides})
         )
@@ -432,8 +443,9 @@ def main(argv: list[str] | None = None) -> int:
             run = run_level(level, waves, urls, pids, profiler=profiler(str(level)))
             results["levels"][str(level)] = _take_profile(asyncio.run(run), results, str(level))
         if args.echo_chats:  # the relay alone, the same default settings, the echo model
+            echo_paths = ("direct", *FLOOR_PATHS, "relay echo")  # the same burst, bare
             echo = run_level(
-                args.echo_chats, args.echo_waves, urls, pids, ("relay echo",), profiler("echo")
+                args.echo_chats, args.echo_waves, urls, pids, echo_paths, profiler("echo")
             )
             echo_level = _take_profile(asyncio.run(echo), results, "echo")
             results["echo"] = {str(args.echo_chats): echo_level}

@@ -206,6 +206,39 @@ def test_the_peers_block_is_replaced_in_place_and_kept_by_the_bench_report() -> 
     assert peers_report.existing_block(twice).startswith(peers_report.BEGIN)
 
 
+def test_the_bare_floor_stacks_deliver_every_chunk_and_their_cpu_is_counted() -> None:
+    """``loadtest/floor.py`` on real nginx, Granian and Redis, against the mock upstream."""
+    import asyncio
+    import contextlib
+
+    from launcher.preflight import free_ports
+    from loadtest.floor import floor_stack
+    from loadtest.peers import FLOOR_PATHS, mock_upstream, run_level
+
+    (port,) = free_ports(1)
+    upstream = f"http://127.0.0.1:{port}/v1"
+    with contextlib.ExitStack() as stack:
+        urls, pids = {}, {"upstream": [stack.enter_context(mock_upstream(port, chunks=5))]}
+        for path, through_redis in FLOOR_PATHS.items():
+            floor = stack.enter_context(floor_stack(path, upstream, through_redis))
+            urls[path] = floor.url
+            pids.update(floor.pids)
+        level = asyncio.run(run_level(8, 2, urls, pids))
+    assert set(level) == {"floor app", "floor redis"}
+    for path, run in level.items():
+        assert run["errors"] == 0 and run["chunks"] == 8 * 2 * 5, (path, run["error_samples"])
+        assert run["cpu_us_per_chunk"][f"{path}: app"] > 0
+    assert set(pids) >= {"floor redis: redis", "floor redis: watcher", "floor app: nginx"}
+
+
+def test_a_floor_row_sums_its_own_processes() -> None:
+    from loadtest import peers_report
+
+    per_chunk = {"upstream": 5.0, "floor redis: app": 30.0, "floor redis: redis": 12.0}
+    row = peers_report._cpu_row("100", "floor redis", {**per_chunk, "relay app": 99.0})
+    assert row == "| 100 | floor redis | 5 | - | 30 | - | - | 12 | **42** | - |"
+
+
 def test_reports_say_whether_the_host_was_quiet_from_its_probe_and_stolen_time() -> None:
     from loadtest.host import HostWatch, describe
 
