@@ -46,8 +46,9 @@ loadtest: setup
 		-u $(LOADTEST_USERS) -r 20 -t $(LOADTEST_DURATION) --slo --model openai \
 		--csv $(LOADTEST_REPORTS)/locust-upstream --html $(LOADTEST_REPORTS)/locust-upstream.html
 
-# Relay (default settings) beside the upstream reached directly and LiteLLM (installed
-# into state/peers/ on first use), 100 and 1,000 streams; the table goes into BENCHMARKS.md.
+# Relay (default settings) beside the upstream reached directly, LiteLLM (installed into
+# state/peers/ on first use) and two bare stacks of the design's parts (loadtest/floor.py),
+# 100 and 1,000 streams; the table goes into BENCHMARKS.md.
 bench-peers: setup
 	$(PYTHON) -m loadtest.peers --json $(LOADTEST_REPORTS)/peers.json && \
 		$(PYTHON) -m loadtest.peers_report $(LOADTEST_REPORTS)/peers.json BENCHMARKS.md

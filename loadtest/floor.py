@@ -9,6 +9,8 @@ least it can:
   stream calls the upstream itself (aiohttp, one pooled session) and forwards each
   delta as an SSE ``chunk``. No Redis and no watcher: a strict subset of any path
   the design allows, so its CPU per chunk is a lower bound for Relay's.
+- ``floor echo``: as ``floor app``, but the app writes 20 words 20 ms apart itself, as
+  Relay's ``echo`` model does in the watcher: the floor under the echo path.
 - ``floor redis``: the design's process layout, bare. The submit ``XADD``s the job to
   a Redis stream; a bare watcher (``XREAD``, aiohttp to the upstream) ``PUBLISH``es
   each delta; the app, subscribed to every job channel once (``PSUBSCRIBE``) and
@@ -20,8 +22,8 @@ project turns, cancellation or failover. What they cost is what the design's par
 cost on this machine before any of that.
 
 ``python -m loadtest.floor watcher`` is the bare watcher; ``create_app`` the app
-(``FLOOR_UPSTREAM``: the upstream's base URL; ``FLOOR_REDIS_URL``: the Redis path,
-unset for the app-only one).
+(``FLOOR_UPSTREAM``: the upstream's base URL, or ``echo``; ``FLOOR_REDIS_URL``: the
+Redis path, unset for the app-only ones).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +64,9 @@ JOBS_STREAM = "floor:jobs"
 CHANNEL_PREFIX = "floor:ev:"
 #: The terminal frame: the client reads to it, then the server ends the stream.
 DONE_FRAME = b'event: done\ndata: {"status":"complete"}\n\n'
+#: The echo floor's answer: Relay's echo model's, for the bench's 20-word message.
+ECHO_WORDS = 20
+ECHO_INTERVAL_S = 0.02
 _REQUEST_BODY = orjson.dumps(
     {"model": "mock", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
 )
@@ -111,6 +117,21 @@ class _AppOnly:
         yield DONE_FRAME
 
 
+class _Echo:
+    """``floor echo``: the stream writes the words itself, each with its emit time."""
+
+    async def submit(self, job_id: str, body: bytes) -> None:
+        """Nothing to queue: the stream is the work."""
+
+    async def frames(self, job_id: str) -> AsyncIterator[bytes]:
+        for index in range(ECHO_WORDS):
+            if index:
+                await asyncio.sleep(ECHO_INTERVAL_S)
+            data = {"text": f"w{index} ", "ts": time.time() * 1000}  # ts: as Relay's, in ms
+            yield b"event: chunk\ndata: " + orjson.dumps(data) + b"\n\n"
+        yield DONE_FRAME
+
+
 class _ThroughRedis:
     """``floor redis``: jobs on a Redis stream, events back on pub/sub."""
 
@@ -149,7 +170,7 @@ class _ThroughRedis:
 
 
 class _Start:
-    def __init__(self, path: _AppOnly | _ThroughRedis) -> None:
+    def __init__(self, path: _AppOnly | _Echo | _ThroughRedis) -> None:
         self._path = path
         self._ids = itertools.count()
 
@@ -161,7 +182,7 @@ class _Start:
 
 
 class _Events:
-    def __init__(self, path: _AppOnly | _ThroughRedis) -> None:
+    def __init__(self, path: _AppOnly | _Echo | _ThroughRedis) -> None:
         self._path = path
 
     async def on_get(
@@ -179,8 +200,12 @@ class _Health:
 
 def create_app() -> falcon.asgi.App:
     """The bare app (Granian's ``--factory``), its path chosen by the environment."""
-    redis_url = os.environ.get("FLOOR_REDIS_URL")
-    path = _ThroughRedis(redis_url) if redis_url else _AppOnly(os.environ["FLOOR_UPSTREAM"])
+    redis_url, upstream = os.environ.get("FLOOR_REDIS_URL"), os.environ["FLOOR_UPSTREAM"]
+    path: _AppOnly | _Echo | _ThroughRedis
+    if redis_url:
+        path = _ThroughRedis(redis_url)
+    else:
+        path = _Echo() if upstream == "echo" else _AppOnly(upstream)
     app = falcon.asgi.App()
     app.add_route("/api/chat/start", _Start(path))
     app.add_route("/api/sse/status/{job_id}", _Events(path))
@@ -227,8 +252,12 @@ class FloorStack:
 
 
 @contextlib.contextmanager
-def floor_stack(name: str, upstream: str, through_redis: bool) -> Iterator[FloorStack]:
-    """nginx → Granian (→ Redis → bare watcher) on free ports, stopped on exit."""
+def floor_stack(name: str, upstream: str, kind: str) -> Iterator[FloorStack]:
+    """nginx → Granian (→ Redis → bare watcher) on free ports, stopped on exit.
+
+    ``kind``: ``app`` (the app reads ``upstream``), ``echo`` (the app writes the words)
+    or ``redis`` (the bare watcher reads ``upstream``).
+    """
     from loadtest.peers import _process  # the peers' process handling, logs and all
 
     raise_open_files_limit()
@@ -242,11 +271,11 @@ def floor_stack(name: str, upstream: str, through_redis: bool) -> Iterator[Floor
         nginx_status_port=status_port,
         redis_port=redis_port,
     )
-    env = {"FLOOR_UPSTREAM": upstream}
+    env = {"FLOOR_UPSTREAM": "echo" if kind == "echo" else upstream}
     with contextlib.ExitStack() as stack:
         stack.callback(shutil.rmtree, state, ignore_errors=True)  # last: after the processes
         pids: dict[str, list[int]] = {}
-        if through_redis:
+        if kind == "redis":
             prepare_redis(settings)
             redis = redis_command(settings)
             pids[f"{name}: redis"] = [

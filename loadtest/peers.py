@@ -52,7 +52,9 @@ LITELLM_VERSION = "1.108.0"
 PEERS_DIR = ROOT_DIR / "state" / "peers"
 PATHS = ("direct", "litellm", "floor app", "floor redis", "relay")
 #: The bare stacks of ``loadtest/floor.py``: the design's parts with none of Relay's work.
-FLOOR_PATHS = {"floor app": False, "floor redis": True}  # path: through Redis?
+FLOOR_PATHS = {"floor app": "app", "floor redis": "redis"}  # path: its floor_stack kind
+#: The floor under the echo path (the app writes the words itself).
+ECHO_FLOOR = "floor echo"
 START_TIMEOUT_S = 120.0
 WAVE_TIMEOUT_S = 120.0
 
@@ -249,8 +251,9 @@ async def _relay_stream(conn: HttpConnection, project: str, model: str) -> Strea
 async def _one(path: str, url: str, index: int, tag: str) -> StreamTrace:
     conn = HttpConnection(url, timeout_s=WAVE_TIMEOUT_S, source_host=_source(index))
     try:
-        if path in ("relay", "relay echo", *FLOOR_PATHS):
-            model = "echo" if path == "relay echo" else "openai"  # the floors ignore it
+        if path in ("relay", "relay echo", ECHO_FLOOR, *FLOOR_PATHS):
+            # The floors ignore the model; "echo" says delivery is against the event's ts.
+            model = "echo" if path in ("relay echo", ECHO_FLOOR) else "openai"
             return await _relay_stream(conn, f"peers-{tag}-{index}", model)
         return await _completion_stream(conn, "/v1/chat/completions", "mock")
     except (HttpError, OSError, TimeoutError) as exc:
@@ -420,8 +423,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
             urls["litellm"] = f"http://127.0.0.1:{litellm_port}"
         if not args.no_floor:
-            for path, through_redis in FLOOR_PATHS.items():
-                floor = stack.enter_context(floor_stack(path, upstream, through_redis))
+            floors = {**FLOOR_PATHS, ECHO_FLOOR: "echo"} if args.echo_chats else FLOOR_PATHS
+            for path, kind in floors.items():
+                floor = stack.enter_context(floor_stack(path, upstream, kind))
                 urls[path] = floor.url
                 pids.update(floor.pids)
         relay = stack.enter_context(
@@ -443,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             run = run_level(level, waves, urls, pids, profiler=profiler(str(level)))
             results["levels"][str(level)] = _take_profile(asyncio.run(run), results, str(level))
         if args.echo_chats:  # the relay alone, the same default settings, the echo model
-            echo_paths = ("direct", *FLOOR_PATHS, "relay echo")  # the same burst, bare
+            echo_paths = ("direct", *FLOOR_PATHS, ECHO_FLOOR, "relay echo")  # the same burst
             echo = run_level(
                 args.echo_chats, args.echo_waves, urls, pids, echo_paths, profiler("echo")
             )

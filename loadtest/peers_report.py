@@ -98,7 +98,8 @@ def render(results: dict[str, Any]) -> str:
         "two bare stacks of the design's parts with none of Relay's work in them "
         "(`loadtest/floor.py`): **floor app** (nginx → Granian, the app itself streaming "
         "from the upstream) and **floor redis** (nginx → Granian → Redis stream → a bare "
-        "watcher → Redis pub/sub → the app), the floor under Relay's figures. Each "
+        "watcher → Redis pub/sub → the app), the floor under Relay's figures; **floor "
+        "echo** is floor app with the app writing the echo words itself. Each "
         "simulated user connects from its own loopback "
         "address. Time to first token: request written → first chunk read; delivery: "
         "read time minus the emit time in the chunk. Percentiles are nearest-rank.",
@@ -120,7 +121,7 @@ def render(results: dict[str, Any]) -> str:
         for path, run in paths.items():
             overhead = "-"
             # Echo never reaches the upstream: it has no direct counterpart.
-            if path not in ("direct", "relay echo") and direct:
+            if path not in ("direct", "relay echo", "floor echo") and direct:
                 ttft = _minus(run["ttft_ms"].get("p95"), direct["ttft_ms"].get("p95"))
                 delivery = _minus(run["delivery_ms"].get("p95"), direct["delivery_ms"].get("p95"))
                 overhead = f"{ttft} / {delivery}"

@@ -213,20 +213,23 @@ def test_the_bare_floor_stacks_deliver_every_chunk_and_their_cpu_is_counted() ->
 
     from launcher.preflight import free_ports
     from loadtest.floor import floor_stack
-    from loadtest.peers import FLOOR_PATHS, mock_upstream, run_level
+    from loadtest.peers import ECHO_FLOOR, FLOOR_PATHS, mock_upstream, run_level
 
     (port,) = free_ports(1)
     upstream = f"http://127.0.0.1:{port}/v1"
     with contextlib.ExitStack() as stack:
         urls, pids = {}, {"upstream": [stack.enter_context(mock_upstream(port, chunks=5))]}
-        for path, through_redis in FLOOR_PATHS.items():
-            floor = stack.enter_context(floor_stack(path, upstream, through_redis))
+        for path, kind in {**FLOOR_PATHS, ECHO_FLOOR: "echo"}.items():
+            floor = stack.enter_context(floor_stack(path, upstream, kind))
             urls[path] = floor.url
             pids.update(floor.pids)
-        level = asyncio.run(run_level(8, 2, urls, pids))
-    assert set(level) == {"floor app", "floor redis"}
+        paths = (*FLOOR_PATHS, ECHO_FLOOR)
+        level = asyncio.run(run_level(8, 2, urls, pids, paths))
+    assert set(level) == {"floor app", "floor redis", "floor echo"}
     for path, run in level.items():
-        assert run["errors"] == 0 and run["chunks"] == 8 * 2 * 5, (path, run["error_samples"])
+        chunks = 20 if path == ECHO_FLOOR else 5  # echo: the 20 words; else the upstream's
+        assert run["errors"] == 0, (path, run["error_samples"])
+        assert run["chunks"] == 8 * 2 * chunks, path
         assert run["cpu_us_per_chunk"][f"{path}: app"] > 0
     assert set(pids) >= {"floor redis: redis", "floor redis: watcher", "floor app: nginx"}
 
