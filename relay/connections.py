@@ -83,12 +83,58 @@ def timed_redis() -> Iterator[None]:
         timer.calls += 1
 
 
+#: Where redis-py's connection code, and the asyncio transport under it, fail when a
+#: connection is torn down under a command (see :func:`torn_down_under_command`).
+_TRANSPORT_FILES = (
+    "redis/asyncio/connection.py",
+    "asyncio/streams.py",
+    "asyncio/selector_events.py",
+)
+
+
+def torn_down_under_command(exc: BaseException) -> bool:
+    """Whether ``exc`` is redis-py meeting a connection closed under a command.
+
+    redis-py then fails with the bare ``AttributeError`` or ``TypeError`` of a socket
+    already cleared (``_writer`` is None), not a ``ConnectionError``. This happens in
+    two cases:
+
+    - a cluster node's pool disconnects its free connections after a node failure
+      while another command is connecting one of them;
+    - a write lands on a connection the peer reset (redis-py issue 4287).
+
+    It is told apart from a bug of ours by where it was raised: in redis-py's
+    connection code or in the asyncio transport.
+    """
+    if not isinstance(exc, AttributeError | TypeError):
+        return False
+    traceback = exc.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    return traceback is not None and traceback.tb_frame.f_code.co_filename.endswith(
+        _TRANSPORT_FILES
+    )
+
+
+def _connection_lost(exc: AttributeError | TypeError) -> redis_errors.ConnectionError:
+    return redis_errors.ConnectionError(f"the Redis connection closed under the command: {exc}")
+
+
 class TimedRedis(aioredis.Redis):
-    """A client whose commands and pipelines count as the current request's Redis time."""
+    """A client whose commands and pipelines count as the current request's Redis time.
+
+    A connection torn down under a command fails as the ``ConnectionError`` it is
+    (:func:`torn_down_under_command`), so callers that wait out an outage do so.
+    """
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
         with timed_redis():
-            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            try:
+                return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            except (AttributeError, TypeError) as exc:
+                if not torn_down_under_command(exc):
+                    raise
+                raise _connection_lost(exc) from exc
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         return TimedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
@@ -112,11 +158,21 @@ CLUSTER_SOCKET_TIMEOUT_S = 30.0
 
 
 class TimedRedisCluster(RedisCluster):
-    """A cluster client whose commands count as the current request's Redis time."""
+    """A cluster client whose commands count as the current request's Redis time.
+
+    As :class:`TimedRedis`, a connection torn down under a command is a
+    ``ConnectionError``. That happens on a cluster after a node failure: the node's
+    pool disconnects its free connections while other commands connect them.
+    """
 
     async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
         with timed_redis():
-            return await super().execute_command(*args, **kwargs)
+            try:
+                return await super().execute_command(*args, **kwargs)
+            except (AttributeError, TypeError) as exc:
+                if not torn_down_under_command(exc):
+                    raise
+                raise _connection_lost(exc) from exc
 
 
 def connect(

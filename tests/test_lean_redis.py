@@ -13,8 +13,15 @@ import signal
 
 import pytest
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError
 
-from relay.connections import LeanConnection, make_redis, text
+from relay.connections import (
+    LeanConnection,
+    TimedRedis,
+    make_redis,
+    text,
+    torn_down_under_command,
+)
 from relay.settings import Settings
 from tests.support.processes import RedisServer
 from watcher.__main__ import WATCHER_REDIS_CONNECTIONS, watcher_redis
@@ -64,3 +71,61 @@ async def test_a_send_to_a_redis_that_stopped_reading_still_times_out(
         assert await redis.ping(), "the pool works again once Redis does"
     finally:
         await redis.aclose()
+
+
+class DisconnectedWhileConnecting(aioredis.Connection):
+    """A real connection that another task disconnects while it is being set up.
+
+    That is the interleaving CI's cluster failover produced. The node's pool
+    disconnected its free connections (another task) while a command was connecting
+    one of them. The command's HELLO, sent through ``asyncio.wait_for`` (a socket
+    time-out is set, as on the cluster), then met a socket already cleared. It
+    happens once only: afterwards this is an ordinary connection.
+    """
+
+    torn_down = 0
+
+    async def on_connect_check_health(self, check_health: bool = True) -> None:
+        if not DisconnectedWhileConnecting.torn_down:
+            DisconnectedWhileConnecting.torn_down += 1
+            self.teardown = asyncio.ensure_future(self.disconnect(nowait=True))  # before the send
+        await super().on_connect_check_health(check_health)
+
+
+async def test_a_connection_torn_down_under_a_command_fails_as_a_connection_error(
+    redis_server: RedisServer,
+) -> None:
+    redis_server.start()
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+
+    def client(kind: type[aioredis.Redis]) -> aioredis.Redis:
+        DisconnectedWhileConnecting.torn_down = 0
+        pool = aioredis.ConnectionPool.from_url(
+            url, connection_class=DisconnectedWhileConnecting, socket_timeout=30
+        )
+        return kind(connection_pool=pool)
+
+    plain = client(aioredis.Redis)
+    try:
+        # redis-py itself: the bare AttributeError of the cleared socket, which no
+        # loop waiting out an outage catches (it stopped CI's watchers).
+        with pytest.raises(AttributeError) as raw:
+            await plain.ping()
+        assert torn_down_under_command(raw.value)
+    finally:
+        await plain.aclose()
+    timed = client(TimedRedis)
+    try:
+        with pytest.raises(ConnectionError, match="closed under the command"):
+            await timed.ping()
+        assert await timed.ping() is True  # the connection is set up again on next use
+    finally:
+        await timed.aclose()
+
+
+def test_only_errors_raised_in_redis_pys_connection_code_count_as_torn_down() -> None:
+    try:
+        getattr(None, "writelines")  # noqa: B009  # our own bug, not a closed socket
+    except AttributeError as exc:
+        assert not torn_down_under_command(exc)
+    assert not torn_down_under_command(ConnectionError("refused"))

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from redis.exceptions import ConnectionError
+
 from launcher import cluster as local_cluster
+from relay.connections import as_cluster, connect
+from relay.settings import Settings
 from tests.support.cluster import LocalCluster
+from tests.test_lean_redis import DisconnectedWhileConnecting
 
 
 def test_three_masters_each_with_one_replica_cover_all_16384_slots(
@@ -75,3 +81,24 @@ def test_killing_a_keys_master_promotes_its_replica_and_the_key_survives(
     assert redis_cluster.replicas_of(new_master) == [old_master]
     with redis_cluster.client(decode_responses=True) as client:
         assert client.get(key) == "kept"
+
+
+async def test_a_cluster_connection_torn_down_while_it_connects_fails_as_a_connection_error(
+    redis_cluster: LocalCluster, flush_cluster: Callable[[], None], cluster_settings: Settings
+) -> None:
+    """The race that stopped CI's watchers after a failover (see the connection class)."""
+    cluster = as_cluster(connect(cluster_settings, 8, blocking=True))
+    try:
+        await cluster.initialize()
+        for node in cluster.get_nodes():  # new connections are set up the racy way
+            await node.disconnect()
+            node._free.clear()  # redis-py keeps no public way to empty it
+            node._connections.clear()
+            node.connection_class = DisconnectedWhileConnecting
+        DisconnectedWhileConnecting.torn_down = 0
+        with pytest.raises(ConnectionError, match="closed under the command"):
+            await cluster.set("relay:{torn}:key", "v")
+        assert await cluster.set("relay:{torn}:key", "v")  # set up again on next use
+        assert await cluster.get("relay:{torn}:key") == b"v"
+    finally:
+        await cluster.aclose()
