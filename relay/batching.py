@@ -33,6 +33,7 @@ from redis.exceptions import AskError, TryAgainError
 from relay.connections import (
     REDIS_DOWN_ERRORS,
     as_cluster,
+    as_connection_error,
     is_cluster,
     owner,
     redis_timer,
@@ -190,8 +191,9 @@ class CommandBatcher:
             finally:
                 await pool.release(connection)
         except Exception as exc:  # the whole round trip failed: every caller learns why
+            failure = as_connection_error(exc)  # a connection torn down under it: lost
             for call in batch:
-                _fail(call, exc)
+                _fail(call, failure)
             return
         for call, call_replies in zip(batch, replies, strict=True):
             _answer(call, call_replies)
@@ -250,6 +252,11 @@ class CommandBatcher:
         connection = node.acquire_connection()
         try:
             return await self._exchange(connection, calls, node.name)
+        except (AttributeError, TypeError) as exc:  # a connection torn down under it?
+            lost = as_connection_error(exc)
+            if lost is exc:
+                raise
+            raise lost from exc
         finally:
             node.release(connection)
 

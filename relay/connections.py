@@ -116,8 +116,14 @@ def torn_down_under_command(exc: BaseException) -> bool:
     )
 
 
-def _connection_lost(exc: AttributeError | TypeError) -> redis_errors.ConnectionError:
-    return redis_errors.ConnectionError(f"the Redis connection closed under the command: {exc}")
+def as_connection_error(exc: BaseException) -> BaseException:
+    """``exc``, or the ``ConnectionError`` it stands for when
+    :func:`torn_down_under_command` (its cause kept), for callers to raise."""
+    if not torn_down_under_command(exc):
+        return exc
+    lost = redis_errors.ConnectionError(f"the Redis connection closed under the command: {exc}")
+    lost.__cause__ = exc
+    return lost
 
 
 class TimedRedis(aioredis.Redis):
@@ -132,9 +138,10 @@ class TimedRedis(aioredis.Redis):
             try:
                 return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
             except (AttributeError, TypeError) as exc:
-                if not torn_down_under_command(exc):
+                lost = as_connection_error(exc)
+                if lost is exc:
                     raise
-                raise _connection_lost(exc) from exc
+                raise lost from exc
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         return TimedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
@@ -170,9 +177,10 @@ class TimedRedisCluster(RedisCluster):
             try:
                 return await super().execute_command(*args, **kwargs)
             except (AttributeError, TypeError) as exc:
-                if not torn_down_under_command(exc):
+                lost = as_connection_error(exc)
+                if lost is exc:
                     raise
-                raise _connection_lost(exc) from exc
+                raise lost from exc
 
 
 def connect(

@@ -15,6 +15,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError
 
+from relay.batching import CommandBatcher
 from relay.connections import (
     LeanConnection,
     TimedRedis,
@@ -129,3 +130,25 @@ def test_only_errors_raised_in_redis_pys_connection_code_count_as_torn_down() ->
     except AttributeError as exc:
         assert not torn_down_under_command(exc)
     assert not torn_down_under_command(ConnectionError("refused"))
+
+
+async def test_the_command_batcher_fails_its_callers_with_a_connection_error_too(
+    redis_server: RedisServer,
+) -> None:
+    redis_server.start()
+    DisconnectedWhileConnecting.torn_down = 0
+    pool = aioredis.ConnectionPool.from_url(
+        f"redis://127.0.0.1:{redis_server.port}/0",
+        connection_class=DisconnectedWhileConnecting,
+        socket_timeout=30,
+    )
+    redis = TimedRedis(connection_pool=pool)
+    batcher = CommandBatcher(redis)
+    try:
+        with pytest.raises(ConnectionError, match="closed under the command"):
+            await batcher.execute(("torn", [("SET", "torn", "v")]))
+        assert await batcher.execute(("torn", [("SET", "torn", "v"), ("GET", "torn")])) == [
+            [b"OK", b"v"]
+        ]
+    finally:
+        await redis.aclose()
