@@ -38,6 +38,7 @@ from relay.connections import (
     owner,
     redis_timer,
     socket_reader,
+    torn_down_as_connection_error,
 )
 
 #: Shortest time between two batches leaving: calls made meanwhile wait and join.
@@ -251,12 +252,8 @@ class CommandBatcher:
     async def _on_node(self, node: ClusterNode, calls: list[_Pending]) -> list[list[Any]]:
         connection = node.acquire_connection()
         try:
-            return await self._exchange(connection, calls, node.name)
-        except (AttributeError, TypeError) as exc:  # a connection torn down under it?
-            lost = as_connection_error(exc)
-            if lost is exc:
-                raise
-            raise lost from exc
+            with torn_down_as_connection_error():
+                return await self._exchange(connection, calls, node.name)
         finally:
             node.release(connection)
 

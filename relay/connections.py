@@ -126,6 +126,19 @@ def as_connection_error(exc: BaseException) -> BaseException:
     return lost
 
 
+@contextmanager
+def torn_down_as_connection_error() -> Iterator[None]:
+    """Raise :func:`as_connection_error` of what the block raised: a connection torn
+    down under its command fails as a ``ConnectionError``, anything else as it was."""
+    try:
+        yield
+    except (AttributeError, TypeError) as exc:
+        lost = as_connection_error(exc)
+        if lost is exc:
+            raise
+        raise lost from exc
+
+
 class TimedRedis(aioredis.Redis):
     """A client whose commands and pipelines count as the current request's Redis time.
 
@@ -134,14 +147,8 @@ class TimedRedis(aioredis.Redis):
     """
 
     async def execute_command(self, *args: Any, **options: Any) -> Any:
-        with timed_redis():
-            try:
-                return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-            except (AttributeError, TypeError) as exc:
-                lost = as_connection_error(exc)
-                if lost is exc:
-                    raise
-                raise lost from exc
+        with timed_redis(), torn_down_as_connection_error():
+            return await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> Pipeline:
         return TimedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
@@ -173,14 +180,8 @@ class TimedRedisCluster(RedisCluster):
     """
 
     async def execute_command(self, *args: Any, **kwargs: Any) -> Any:
-        with timed_redis():
-            try:
-                return await super().execute_command(*args, **kwargs)
-            except (AttributeError, TypeError) as exc:
-                lost = as_connection_error(exc)
-                if lost is exc:
-                    raise
-                raise lost from exc
+        with timed_redis(), torn_down_as_connection_error():
+            return await super().execute_command(*args, **kwargs)
 
 
 def connect(
