@@ -56,6 +56,7 @@ from launcher.stack import (
     raise_open_files_limit,
     redis_command,
 )
+from loadtest.stack import logged_process
 from relay.event_loop import run
 from relay.settings import Settings
 
@@ -72,9 +73,9 @@ _REQUEST_BODY = orjson.dumps(
 )
 
 
-def chunk_frame(text: str) -> bytes:
-    """One delta as Relay's ``chunk`` event (what the bench client reads)."""
-    return b"event: chunk\ndata: " + orjson.dumps({"text": text}) + b"\n\n"
+def chunk_frame(data: dict[str, Any]) -> bytes:
+    """A ``chunk`` event as Relay's (``text``, and ``ts`` for echo): what the bench reads."""
+    return b"event: chunk\ndata: " + orjson.dumps(data) + b"\n\n"
 
 
 async def upstream_deltas(session: aiohttp.ClientSession, base_url: str) -> AsyncIterator[str]:
@@ -113,7 +114,7 @@ class _AppOnly:
         if self._session is None:
             self._session = _session()
         async for text in upstream_deltas(self._session, self._upstream):
-            yield chunk_frame(text)
+            yield chunk_frame({"text": text})
         yield DONE_FRAME
 
 
@@ -127,8 +128,7 @@ class _Echo:
         for index in range(ECHO_WORDS):
             if index:
                 await asyncio.sleep(ECHO_INTERVAL_S)
-            data = {"text": f"w{index} ", "ts": time.time() * 1000}  # ts: as Relay's, in ms
-            yield b"event: chunk\ndata: " + orjson.dumps(data) + b"\n\n"
+            yield chunk_frame({"text": f"w{index} ", "ts": time.time() * 1000})  # ts in ms
         yield DONE_FRAME
 
 
@@ -219,7 +219,7 @@ async def _relay_job(
 ) -> None:
     channel = CHANNEL_PREFIX + job_id
     async for text in upstream_deltas(session, upstream):
-        await redis.publish(channel, chunk_frame(text))
+        await redis.publish(channel, chunk_frame({"text": text}))
     await redis.publish(channel, DONE_FRAME)
 
 
@@ -258,8 +258,6 @@ def floor_stack(name: str, upstream: str, kind: str) -> Iterator[FloorStack]:
     ``kind``: ``app`` (the app reads ``upstream``), ``echo`` (the app writes the words)
     or ``redis`` (the bare watcher reads ``upstream``).
     """
-    from loadtest.peers import _process  # the peers' process handling, logs and all
-
     raise_open_files_limit()
     app_port, nginx_port, status_port, redis_port = free_ports(4)
     slug = name.replace(" ", "-")
@@ -279,14 +277,14 @@ def floor_stack(name: str, upstream: str, kind: str) -> Iterator[FloorStack]:
             prepare_redis(settings)
             redis = redis_command(settings)
             pids[f"{name}: redis"] = [
-                stack.enter_context(_process(redis.argv, f"{slug}-redis", None))
+                stack.enter_context(logged_process(redis.argv, f"{slug}-redis", None))
             ]
             env["FLOOR_REDIS_URL"] = settings.effective_redis_url
             _wait_redis(settings.effective_redis_url)
             watcher = [sys.executable, "-m", "loadtest.floor", "watcher"]
             pids[f"{name}: watcher"] = [
                 stack.enter_context(
-                    _process(watcher, f"{slug}-watcher", None, env={**os.environ, **env})
+                    logged_process(watcher, f"{slug}-watcher", None, env={**os.environ, **env})
                 )
             ]
         app = app_command(settings)
@@ -294,13 +292,13 @@ def floor_stack(name: str, upstream: str, kind: str) -> Iterator[FloorStack]:
         argv = [factory.get(arg, arg) for arg in app.argv]
         health = f"http://127.0.0.1:{app_port}/api/health"
         pids[f"{name}: app"] = [
-            stack.enter_context(_process(argv, f"{slug}-app", health, env={**app.env, **env}))
+            stack.enter_context(logged_process(argv, f"{slug}-app", health, env={**app.env, **env}))
         ]
         prepare_nginx(settings)
         nginx = nginx_command(settings)
         url = f"http://127.0.0.1:{nginx_port}"
         pids[f"{name}: nginx"] = [
-            stack.enter_context(_process(nginx.argv, f"{slug}-nginx", f"{url}/api/health"))
+            stack.enter_context(logged_process(nginx.argv, f"{slug}-nginx", f"{url}/api/health"))
         ]
         yield FloorStack(url, pids)
 

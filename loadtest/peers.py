@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import psutil
 
@@ -44,7 +43,7 @@ from loadtest.bench import machine, profile_targets, raise_open_files_limit
 from loadtest.floor import floor_stack
 from loadtest.host import HostWatch
 from loadtest.profile import Profiler
-from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_ports, running_stack
+from loadtest.stack import REPORTS_DIR, ROOT_DIR, free_ports, logged_process, running_stack
 from loadtest.stats import summarize
 
 #: The LiteLLM release compared against (pinned: figures must be reproducible).
@@ -97,41 +96,6 @@ def ensure_litellm() -> Path:
     return executable
 
 
-def _wait_http(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}; see {log}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2.0, trust_env=False).status_code < 500:
-                return
-        time.sleep(0.3)
-    raise RuntimeError(f"{what} did not answer at {url} within {START_TIMEOUT_S:g} s; see {log}")
-
-
-@contextlib.contextmanager
-def _process(command: list[str], name: str, ready_url: str | None, **kwargs: Any) -> Iterator[int]:
-    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    log = REPORTS_DIR / f"peers-{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, process_group=0, **kwargs
-        )
-    try:
-        if ready_url:
-            _wait_http(ready_url, process, name, log)
-        yield process.pid
-    finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, 15)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
-
-
 @contextlib.contextmanager
 def mock_upstream(port: int, chunks: int = 20) -> Iterator[int]:
     """The mock upstream (``loadtest/mock_upstream.py``: ``chunks`` chunks, 20 ms apart)."""
@@ -139,7 +103,7 @@ def mock_upstream(port: int, chunks: int = 20) -> Iterator[int]:
         sys.executable, "-m", "loadtest.mock_upstream", "--port", str(port),
         "--chunks", str(chunks), "--interval-ms", "20",
     ]  # fmt: skip
-    with _process(command, "upstream", None, cwd=ROOT_DIR) as pid:
+    with logged_process(command, "upstream", None, cwd=ROOT_DIR) as pid:
         wait_for_port(port)
         yield pid
 
@@ -167,7 +131,7 @@ def litellm_proxy(
         "LITELLM_LOG": "ERROR",
         "LITELLM_TELEMETRY": "False",
     }
-    return _process(command, "litellm", f"http://127.0.0.1:{port}/health/liveliness", env=env)
+    return logged_process(command, "litellm", f"http://127.0.0.1:{port}/health/liveliness", env=env)
 
 
 # --- one stream on each path ----------------------------------------------------------

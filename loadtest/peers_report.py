@@ -68,9 +68,8 @@ def _own_processes(path: str) -> tuple[str, ...]:
 def _cpu_row(level: str, path: str, per_chunk: dict[str, float | None]) -> str:
     """One row of the CPU table: the upstream, LiteLLM, the path's own processes, the client."""
     own = [per_chunk.get(name) for name in _own_processes(path)] or [None] * len(ROLES)
-    counted = [v for v in own if v is not None]
-    if path == "litellm":
-        counted = [v for v in [per_chunk.get("litellm")] if v is not None]
+    proxy = [per_chunk.get("litellm")] if path == "litellm" else own  # what the path adds
+    counted = [v for v in proxy if v is not None]
     total = sum(counted) if counted else None
     cells = [per_chunk.get("upstream"), per_chunk.get("litellm"), *own]
     return (

@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,6 +35,8 @@ from launcher.preflight import free_port, free_ports
 ROOT_DIR = Path(__file__).resolve().parent.parent
 REPORTS_DIR = ROOT_DIR / "loadtest" / "reports"
 START_TIMEOUT_S = 90.0
+#: How long a benchmark's peer process may take to answer (LiteLLM's proxy is slow to start).
+PEER_START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 30.0
 
 #: Settings the load tools run the stack with (each overridable from the environment).
@@ -207,6 +210,49 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             child.send_signal(signal.SIGINT)
             return child.wait()
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
+    deadline = time.monotonic() + PEER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}; see {log}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2.0, trust_env=False).status_code < 500:
+                return
+        time.sleep(0.3)
+    raise RuntimeError(
+        f"{what} did not answer at {url} within {PEER_START_TIMEOUT_S:g} s; see {log}"
+    )
+
+
+@contextlib.contextmanager
+def logged_process(
+    command: list[str], name: str, ready_url: str | None, **kwargs: Any
+) -> Iterator[int]:
+    """A benchmark's peer process (its pid), logging to ``reports/peers-<name>.log``.
+
+    Ready once ``ready_url`` answers (if given); stopped with its process group.
+    """
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    log = REPORTS_DIR / f"peers-{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, process_group=0, **kwargs
+        )
+    try:
+        if ready_url:
+            _wait_http(ready_url, process, name, log)
+        yield process.pid
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, 15)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
 
 
 @contextlib.contextmanager
