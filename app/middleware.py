@@ -81,6 +81,7 @@ class RequestMetricsMiddleware:
     async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         """Configure tracing in this worker (after Granian started it)."""
         telemetry.setup_tracing(self.service_name)
+        telemetry.settle_garbage_collector()
 
     async def process_shutdown(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
         """Drop this worker's live gauges from the multiprocess folder."""

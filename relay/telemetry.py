@@ -51,7 +51,7 @@ from prometheus_client.exposition import choose_encoder, start_http_server
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
-from relay import sampling
+from relay import collector, sampling
 from relay.buffered_histogram import BufferedHistogram
 
 log = logging.getLogger(__name__)
@@ -230,6 +230,37 @@ CACHE_REQUESTS = Counter(
     registry=APP_REGISTRY,
 )
 WATCHER_REGISTRY.register(CACHE_REQUESTS)
+GC_PAUSE_SECONDS = Counter(
+    "relay_gc_pause_seconds",
+    "Time the cyclic garbage collector stopped the process, by generation",
+    ["generation"],
+    registry=APP_REGISTRY,
+)
+WATCHER_REGISTRY.register(GC_PAUSE_SECONDS)
+GC_LONGEST_PAUSE = Gauge(
+    "relay_gc_longest_pause_seconds",
+    "The longest single collection since the process settled, by generation",
+    ["generation"],
+    multiprocess_mode="livemax",
+    registry=APP_REGISTRY,
+)
+WATCHER_REGISTRY.register(GC_LONGEST_PAUSE)
+#: The smallest across the app's workers (each sets it once it settled).
+GC_FROZEN = Gauge(
+    "relay_gc_frozen_objects",
+    "Objects start-up built that the garbage collector no longer walks (gc.freeze)",
+    multiprocess_mode="livemin",
+    registry=APP_REGISTRY,
+)
+WATCHER_REGISTRY.register(GC_FROZEN)
+
+
+def settle_garbage_collector() -> None:
+    """This process's collector settled after start-up, its pauses counted here."""
+    collector.settle_after_startup(
+        collector.PauseRecorder(GC_PAUSE_SECONDS, GC_LONGEST_PAUSE), GC_FROZEN
+    )
+
 
 # --- exposition --------------------------------------------------------------------
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"

@@ -106,6 +106,7 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, watcher.stop)
     await registry.warm_up()
+    telemetry.settle_garbage_collector()
     try:
         await watcher.run()
     finally:

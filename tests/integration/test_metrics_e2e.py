@@ -368,6 +368,20 @@ def test_each_process_exports_only_the_metrics_it_owns(chatted: MetricsStack) ->
         assert name in watcher and name not in app, name
 
 
+def test_every_process_settled_its_garbage_collector(chatted: MetricsStack) -> None:
+    """Both Granian workers and the watcher froze their start-up objects (the app's
+    gauge is the smallest across its workers) and export their collections' time."""
+    for url in (f"{chatted.app.url}/metrics", chatted.watcher_metrics_url):
+        text = httpx.get(url, timeout=10).text
+        assert sample_value(text, "relay_gc_frozen_objects", {}) > 10_000, url
+        for generation in "012":
+            labels = {"generation": generation}
+            spent = sample_value(text, "relay_gc_pause_seconds_total", labels)
+            longest = sample_value(text, "relay_gc_longest_pause_seconds", labels)
+            assert f'relay_gc_pause_seconds_total{{generation="{generation}"}}' in text, url
+            assert 0 <= longest <= spent, (url, generation)
+
+
 def test_app_metrics_merge_every_granian_worker(chatted: MetricsStack) -> None:
     health = {"route": "/api/health", "method": "GET", "status": "200"}
     name = "relay_http_request_duration_seconds_count"
