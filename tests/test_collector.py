@@ -77,7 +77,8 @@ def test_start_up_objects_are_frozen_and_its_garbage_freed(metrics: Metrics) -> 
     tracked = tracked_ids()
     assert id(long_lived) not in tracked, "frozen: no collection walks it again"
     assert garbage_id not in tracked, "start-up's cycle was freed, not frozen"
-    assert metrics.value("gc_frozen") == gc.get_freeze_count() > 1000  # this process's modules
+    # Frozen objects can still be freed (no longer referenced), none are added.
+    assert metrics.value("gc_frozen") >= gc.get_freeze_count() > 1000  # this process's modules
     # The settling collection is start-up's, not a pause while serving.
     assert metrics.value("gc_pause_seconds_total", "2") == 0
 
@@ -109,6 +110,10 @@ def test_one_recorder_per_counter(metrics: Metrics) -> None:
     for _ in range(3):
         metrics.recorder().install()
     gc.collect(0)
-    recorders = [cb for cb in gc.callbacks if isinstance(cb, collector.PauseRecorder)]
-    assert len(recorders) == 1
+    ours = [
+        cb
+        for cb in gc.callbacks
+        if isinstance(cb, collector.PauseRecorder) and cb._seconds is metrics.seconds
+    ]
+    assert len(ours) == 1
     assert metrics.value("gc_longest", "0") == metrics.value("gc_pause_seconds_total", "0")
