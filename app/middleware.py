@@ -79,7 +79,8 @@ class RequestMetricsMiddleware:
         self.untraced_paths = untraced_paths
 
     async def process_startup(self, scope: dict[str, Any], event: dict[str, Any]) -> None:
-        """Configure tracing in this worker (after Granian started it)."""
+        """Configure tracing and settle the garbage collector in this worker (after
+        Granian started it)."""
         telemetry.setup_tracing(self.service_name)
         telemetry.settle_garbage_collector()
 

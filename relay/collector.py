@@ -5,8 +5,8 @@ collection. After start-up a Relay process tracks about 60,000 objects (its
 modules, Falcon, OpenTelemetry, redis-py, aiohttp) that live as long as the process,
 so each full collection walked them all again: under waves of 100 chats a full
 collection stopped the watcher for up to 90 ms and an app worker for 70 ms, in the
-middle of a burst of chat starts (BENCHMARKS.md). The
-young collections ran every 700 allocations, a few times per chat.
+middle of a burst of chat starts (BENCHMARKS.md). The young collections ran every
+700 allocations, a few times per chat.
 
 :func:`settle_after_startup` moves what start-up built out of the collector's
 sight (``gc.freeze``: those objects are never collected, which they would not be
@@ -18,6 +18,7 @@ generation took (``relay_gc_pause_seconds_total``) and its longest pause.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from typing import Any
@@ -30,6 +31,8 @@ from prometheus_client import Counter, Gauge
 YOUNG_THRESHOLD = 20_000
 #: Young collections per middle one, middle per full one: CPython's defaults.
 OLDER_THRESHOLDS = (10, 10)
+#: How often the collector's time reaches the metrics.
+FLUSH_EVERY_S = 1.0
 
 
 def settle_after_startup(pauses: PauseRecorder | None = None, frozen: Gauge | None = None) -> None:
@@ -52,15 +55,23 @@ def settle_after_startup(pauses: PauseRecorder | None = None, frozen: Gauge | No
 class PauseRecorder:
     """Adds up each generation's collection time and keeps its longest pause.
 
-    A ``gc.callbacks`` hook: it runs inside the collector, twice per collection, so
-    it does no more than read the clock, add, and compare.
+    A ``gc.callbacks`` hook runs inside the collector, in whichever thread allocated
+    last, so it only adds to plain floats. The metrics are written by :meth:`flush`,
+    outside any collection: prometheus-client's multiprocess values (the app's) share
+    one non-reentrant lock, and a collection set off while some metric held it would
+    wait forever for itself if the hook wrote a metric.
     """
 
     def __init__(self, seconds: Counter, longest: Gauge) -> None:
         self._seconds = seconds
         self._spent = [seconds.labels(str(generation)) for generation in range(3)]
         self._longest = [longest.labels(str(generation)) for generation in range(3)]
+        # Written only by the hook: total and longest per generation.
+        self._total_s = [0.0, 0.0, 0.0]
         self._longest_s = [0.0, 0.0, 0.0]
+        # Written only by flush(): what the metrics already hold.
+        self._flushed_s = [0.0, 0.0, 0.0]
+        self._flushed_longest_s = [0.0, 0.0, 0.0]
         self._started = 0.0
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
@@ -69,10 +80,31 @@ class PauseRecorder:
             return
         generation = info["generation"]
         pause = time.perf_counter() - self._started
-        self._spent[generation].inc(pause)
+        self._total_s[generation] += pause
         if pause > self._longest_s[generation]:
             self._longest_s[generation] = pause
-            self._longest[generation].set(pause)
+
+    def flush(self) -> None:
+        """Write the time collected since the last flush into the metrics."""
+        for generation in range(3):
+            total = self._total_s[generation]
+            if total > self._flushed_s[generation]:
+                self._spent[generation].inc(total - self._flushed_s[generation])
+                self._flushed_s[generation] = total
+            longest = self._longest_s[generation]
+            if longest > self._flushed_longest_s[generation]:
+                self._longest[generation].set(longest)
+                self._flushed_longest_s[generation] = longest
+
+    def flush_every(self, interval_s: float) -> None:
+        """Flush from the running event loop every ``interval_s``, for good."""
+        loop = asyncio.get_running_loop()
+
+        def tick() -> None:
+            self.flush()
+            loop.call_later(interval_s, tick)
+
+        loop.call_later(interval_s, tick)
 
     def install(self) -> None:
         """Start timing collections, unless a recorder into the same counter does."""

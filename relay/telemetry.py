@@ -256,10 +256,13 @@ WATCHER_REGISTRY.register(GC_FROZEN)
 
 
 def settle_garbage_collector() -> None:
-    """This process's collector settled after start-up, its pauses counted here."""
-    collector.settle_after_startup(
-        collector.PauseRecorder(GC_PAUSE_SECONDS, GC_LONGEST_PAUSE), GC_FROZEN
-    )
+    """This process's collector settled after start-up, its pauses counted here.
+
+    Called from the process's event loop: the pauses reach the metrics from it.
+    """
+    pauses = collector.PauseRecorder(GC_PAUSE_SECONDS, GC_LONGEST_PAUSE)
+    collector.settle_after_startup(pauses, GC_FROZEN)
+    pauses.flush_every(collector.FLUSH_EVERY_S)
 
 
 # --- exposition --------------------------------------------------------------------
