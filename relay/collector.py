@@ -112,8 +112,3 @@ class PauseRecorder:
             if isinstance(callback, PauseRecorder) and callback._seconds is self._seconds:
                 return
         gc.callbacks.append(self)
-
-    def uninstall(self) -> None:
-        """Stop timing collections."""
-        if self in gc.callbacks:
-            gc.callbacks.remove(self)
