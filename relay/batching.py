@@ -369,3 +369,7 @@ def _answer(call: _Pending, replies: list[Any]) -> None:
 def _fail(call: _Pending, exc: BaseException) -> None:
     if not call.future.done():
         call.future.set_exception(exc)
+        if call.single:
+            # A chunk's emit may never be awaited (its job was stopped by a shutdown
+            # first): no "exception never retrieved" for it. An awaiter still gets it.
+            call.future.exception()

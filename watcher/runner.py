@@ -280,6 +280,9 @@ class JobRunner:
                         await stream.aclose()
             for item in ask_filter.flush():
                 asked = await self._emit(job, item, sink, progress) or asked
+        # The last chunk's outcome, before anything trusts the answer as written (its
+        # history, the cache): a job cancelled meanwhile raises here.
+        await sink.settle()
         return asked
 
     async def _emit(
@@ -304,7 +307,7 @@ class JobRunner:
                 progress.chunk_gaps.observe(now - progress.last_chunk_at)
             progress.last_chunk_at = now
             progress.parts.append(output.text)
-            await sink.emit(EventType.CHUNK, {"text": output.text}, text=output.text)
+            await sink.emit_chunk(output.text)  # settled by the next write, or the round's end
         elif isinstance(output, Activity):
             await sink.emit(
                 EventType.ACTIVITY, {"text": output.text}, fields={"activity": output.text}
@@ -331,7 +334,7 @@ class JobRunner:
             earlier = "".join(progress.parts)
             progress.parts[:] = [earlier]
             progress.round_start = 1
-            await sink.emit(EventType.CHUNK, {"text": earlier}, text=earlier)
+            await sink.emit_chunk(earlier)
 
     async def _ask(self, sink: JobSink, asked: Questions) -> list[Any]:
         """Publish the questions and wait for the user's answers."""

@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from relay import keys
 from relay.batching import CommandBatcher
 from relay.connections import REDIS_DOWN_ERRORS, REDIS_OUTAGE
-from relay.emitter import EventEmitter, JobFinishedError
+from relay.emitter import EventEmitter, JobFinishedError, Unsettled, job_keys
 from relay.fallback import FileChannel
 from relay.fallback_history import FileHistory
 from relay.history import HistoryStore, is_complete
@@ -55,6 +55,15 @@ class JobSink(Protocol):
         reset_text: bool = False,
     ) -> int: ...
 
+    async def emit_chunk(self, text: str) -> None:
+        """A chunk of the answer, whose outcome may be learnt at the job's next write
+        (or :meth:`settle`): a job that ended meanwhile raises there."""
+        ...
+
+    async def settle(self) -> None:
+        """Wait until every event emitted so far is written; raise what one met."""
+        ...
+
     async def finish(
         self,
         status: JobStatus,
@@ -83,6 +92,9 @@ def _now_ms() -> float:
 class RedisSink:
     """Events through the Lua emitter; answers from the job's answers list.
 
+    A chunk's emit is not waited for: the job's next write (every method here but
+    :meth:`history`, a read) first settles it (see :mod:`relay.emitter`), so at most
+    one is in flight and a job that ended meanwhile is learnt of one chunk later.
     Redis going away surfaces as :class:`ChannelLostError`, whatever the call.
     """
 
@@ -105,6 +117,9 @@ class RedisSink:
         self._context_exchanges = context_exchanges
         #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
+        self._keys = job_keys(job.id)
+        #: The chunk emit sent last, until its reply is looked at.
+        self._unsettled: Unsettled | None = None
 
     async def emit(
         self,
@@ -115,16 +130,35 @@ class RedisSink:
         fields: dict[str, str] | None = None,
         reset_text: bool = False,
     ) -> int:
+        if self._unsettled is not None:
+            await self.settle()
+        sent = self._emitter.send(
+            self._job.id,
+            event_type,
+            payload,
+            _now_ms(),
+            text=text,
+            fields=fields,
+            reset_text=reset_text,
+            event_keys=self._keys,
+        )
+        with self._channel_errors():
+            return await self._emitter.settle(sent)
+
+    async def emit_chunk(self, text: str) -> None:
+        if self._unsettled is not None:
+            await self.settle()
+        self._unsettled = self._emitter.send(
+            self._job.id, EventType.CHUNK, {"text": text}, _now_ms(), text=text,
+            event_keys=self._keys,
+        )  # fmt: skip
+
+    async def settle(self) -> None:
+        sent, self._unsettled = self._unsettled, None
+        if sent is None:
+            return
         try:  # not _channel_errors(): a context manager per chunk costs more than this
-            return await self._emitter.emit(
-                self._job.id,
-                event_type,
-                payload,
-                _now_ms(),
-                text=text,
-                fields=fields,
-                reset_text=reset_text,
-            )
+            await self._emitter.settle(sent)
         except REDIS_DOWN_ERRORS as exc:
             raise ChannelLostError(self._job.id) from exc
 
@@ -135,12 +169,14 @@ class RedisSink:
         payload: dict[str, Any],
         fields: dict[str, str] | None = None,
     ) -> int:
+        await self.settle()
         with self._channel_errors():
             return await self._emitter.finish(
                 self._job.id, status, event_type, payload, _now_ms(), fields
             )
 
     async def wait_answers(self, timeout_s: float) -> list[Any] | None:
+        await self.settle()
         # A job waiting for a person must not keep other projects from running.
         if self._slot is None:
             with self._channel_errors():
@@ -173,6 +209,7 @@ class RedisSink:
             return _context(await self._history.entries(project, self._context_exchanges))
 
     async def save_history(self, project: str, entry: dict[str, Any]) -> None:
+        await self.settle()
         with self._channel_errors():
             await self._history.append(project, entry)
 
@@ -221,6 +258,12 @@ class FileSink:
         if fields or is_terminal(event_type, payload):
             self._apply(fields or {})
         return self._seq
+
+    async def emit_chunk(self, text: str) -> None:
+        await self.emit(EventType.CHUNK, {"text": text}, text=text)
+
+    async def settle(self) -> None:
+        return None  # every write above is done when it returns
 
     async def finish(
         self,
