@@ -242,6 +242,20 @@ def test_a_floor_row_sums_its_own_processes() -> None:
     assert row == "| 100 | floor redis | 5 | - | 30 | - | - | 12 | **42** | - |"
 
 
+def test_the_cost_split_fits_start_and_per_chunk_and_bounds_a_burst() -> None:
+    from loadtest import cost_split
+
+    # 20 chunks: 3 ms a chat; 200 chunks: 12 ms: 50 µs a chunk and a 2 ms start.
+    start, per_chunk = cost_split.fit(3.0, 12.0)
+    assert (round(start), round(per_chunk)) == (2000, 50)
+    names = ["relay app", "relay watcher", "floor redis: app", "bench client", "upstream"]
+    assert cost_split.own_processes("relay", names) == ["relay app", "relay watcher"]
+    assert cost_split.own_processes("floor redis", names) == ["floor redis: app"]
+    assert cost_split.own_processes("direct", names) == []
+    # 100 starts of 1 ms of CPU on 2 cores: 50 ms at the least.
+    assert cost_split.burst_bound_ms(1000.0, 100, 2) == 50.0
+
+
 def test_reports_say_whether_the_host_was_quiet_from_its_probe_and_stolen_time() -> None:
     from loadtest.host import HostWatch, describe
 
