@@ -28,7 +28,7 @@ from redis.asyncio.connection import (
     ConnectionPool,
 )
 from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.backoff import ExponentialBackoff, ExponentialWithJitterBackoff, NoBackoff
 
 if TYPE_CHECKING:
     from relay.settings import Settings
@@ -212,7 +212,8 @@ def connect(
         client_name=client_name,
         # A failover takes the cluster a second or two: retry across it, refreshing
         # the slot map, before a caller sees the error (and falls back to files).
-        cluster_error_retry_attempts=3,
+        # redis-py's own backoff for it (10 ms doubling, jittered, at most 1 s).
+        retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=1.0), retries=3),
     )
     # Same command methods as one Redis (see the module's docstring).
     return cast(aioredis.Redis, cluster)
