@@ -9,7 +9,9 @@ silently), and Redis going away surfaces as ``ChannelLostError`` there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -89,23 +91,33 @@ async def test_a_job_that_ended_meanwhile_raises_at_the_next_write(
     assert status == b"cancelled"
 
 
-async def test_redis_going_away_under_an_unsettled_chunk_is_a_lost_channel(
-    redis_server: RedisServer,
-) -> None:
+@contextlib.asynccontextmanager
+async def _sink_then_redis_killed(
+    redis_server: RedisServer, job_id: str, kept: str
+) -> AsyncIterator[RedisSink]:
+    """A sink whose chunk ``kept`` is settled, then Redis killed (gone, not signalled);
+    Redis is started again (same data) on the way out."""
     redis_server.start()
     client = aioredis.Redis.from_url(redis_server.url)
     try:
-        sink = await _sink(client, "sink-lost")
-        await sink.emit_chunk("kept ")
+        sink = await _sink(client, job_id)
+        await sink.emit_chunk(kept)
         await sink.settle()
         redis_server.kill()
-        redis_server.wait()  # gone, not just signalled
-        await sink.emit_chunk("lost ")  # sent into a connection Redis no longer reads
-        with pytest.raises(ChannelLostError):
-            await sink.settle()
+        redis_server.wait()
+        yield sink
     finally:
         redis_server.start()
         await client.aclose()
+
+
+async def test_redis_going_away_under_an_unsettled_chunk_is_a_lost_channel(
+    redis_server: RedisServer,
+) -> None:
+    async with _sink_then_redis_killed(redis_server, "sink-lost", "kept ") as sink:
+        await sink.emit_chunk("lost ")  # sent into a connection Redis no longer reads
+        with pytest.raises(ChannelLostError):
+            await sink.settle()
     check = aioredis.Redis.from_url(redis_server.url)
     try:
         # AOF on: what was settled before the kill is there, the lost chunk is not.
@@ -123,26 +135,16 @@ async def test_an_abandoned_chunk_whose_batch_failed_logs_no_unretrieved_error(
     # A watcher shutting down cancels a job's task with its last chunk unsettled; if
     # that batch then fails, nobody ever awaits the reply. asyncio must not report
     # "Future exception was never retrieved" for it.
-    redis_server.start()
-    client = aioredis.Redis.from_url(redis_server.url)
-    try:
-        sink = await _sink(client, "sink-abandoned")
-        await sink.emit_chunk("first ")
-        await sink.settle()
-        redis_server.kill()
-        redis_server.wait()  # gone, not just signalled
+    async with _sink_then_redis_killed(redis_server, "sink-abandoned", "first ") as sink:
         await sink.emit_chunk("abandoned ")
         reply = sink._unsettled.reply if sink._unsettled is not None else None
         assert reply is not None
         await asyncio.wait([reply], timeout=10)
-        assert (
-            reply.done() and not reply.cancelled()
-        )  # failed (not looked at: that would retrieve it)
-        del sink, reply
+        # Failed, and not looked at here: that would count as retrieving it.
+        assert reply.done() and not reply.cancelled()
+        sink._unsettled = None  # abandoned, as a cancelled job's sink is
+        del reply
         with caplog.at_level("ERROR", logger="asyncio"):
             gc.collect()
             await asyncio.sleep(0)
         assert "never retrieved" not in caplog.text
-    finally:
-        redis_server.start()
-        await client.aclose()
