@@ -25,6 +25,7 @@ import os
 import sys
 import time
 
+from loadtest import peers_report
 from loadtest.ab import wave
 from loadtest.floor import floor_stack
 from loadtest.peers import FLOOR_PATHS, _cpu_seconds, add_cpu_spent, mock_upstream, relay_pids
@@ -42,9 +43,9 @@ def fit(short_ms: float, long_ms: float) -> tuple[float, float]:
 
 
 def own_processes(path: str, names: list[str]) -> list[str]:
-    """The process names that belong to ``path`` (``relay app``, ``floor redis: app``)."""
-    prefix = "relay " if path == "relay" else f"{path}: "
-    return [name for name in names if name.startswith(prefix)]
+    """The names among ``names`` of ``path``'s own processes (``relay app``, ``floor
+    redis: app``), as the peers report names them."""
+    return [name for name in peers_report.own_processes(path) if name in names]
 
 
 def burst_bound_ms(start_us: float, streams: int, cores: int) -> float:

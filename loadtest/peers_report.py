@@ -56,7 +56,7 @@ def _relay_settings(results: dict[str, Any]) -> str:
     return f"**TUNED settings**: its defaults with {changed} (and `RELAY_OPENAI_BASE_URL`)"
 
 
-def _own_processes(path: str) -> tuple[str, ...]:
+def own_processes(path: str) -> tuple[str, ...]:
     """The names the CPU readings of ``path``'s own processes go by (see loadtest.peers)."""
     if path.startswith("relay"):
         return tuple(f"relay {role}" for role in ROLES)
@@ -67,7 +67,7 @@ def _own_processes(path: str) -> tuple[str, ...]:
 
 def _cpu_row(level: str, path: str, per_chunk: dict[str, float | None]) -> str:
     """One row of the CPU table: the upstream, LiteLLM, the path's own processes, the client."""
-    own = [per_chunk.get(name) for name in _own_processes(path)] or [None] * len(ROLES)
+    own = [per_chunk.get(name) for name in own_processes(path)] or [None] * len(ROLES)
     proxy = [per_chunk.get("litellm")] if path == "litellm" else own  # what the path adds
     counted = [v for v in proxy if v is not None]
     total = sum(counted) if counted else None

@@ -117,7 +117,7 @@ class RedisSink:
         self._context_exchanges = context_exchanges
         #: The backend slot this job holds; given back while it waits for a person.
         self._slot = slot
-        self._keys = job_keys(job.id)
+        self._keys = job_keys(job.id)  # for the chunks' emits
         #: The chunk emit sent last, until its reply is looked at.
         self._unsettled: Unsettled | None = None
 
@@ -130,20 +130,17 @@ class RedisSink:
         fields: dict[str, str] | None = None,
         reset_text: bool = False,
     ) -> int:
-        if self._unsettled is not None:
-            await self.settle()
-        sent = self._emitter.send(
-            self._job.id,
-            event_type,
-            payload,
-            _now_ms(),
-            text=text,
-            fields=fields,
-            reset_text=reset_text,
-            event_keys=self._keys,
-        )
+        await self.settle()
         with self._channel_errors():
-            return await self._emitter.settle(sent)
+            return await self._emitter.emit(
+                self._job.id,
+                event_type,
+                payload,
+                _now_ms(),
+                text=text,
+                fields=fields,
+                reset_text=reset_text,
+            )
 
     async def emit_chunk(self, text: str) -> None:
         if self._unsettled is not None:
